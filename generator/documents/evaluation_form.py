@@ -1,0 +1,79 @@
+"""The 评议表 of the seed's 附件1 (branch secretaries) and 附件2 (the town secretary)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+SCORES = tuple(range(10, 0, -1))  # the form's score cells, left to right
+BLANK_NAME = "XX"  # the seed's placeholder on the blank form
+ATTACHMENT_NAMES = {  # as the seed's 附件说明 names them
+    "branch": "党支部书记抓基层党建工作情况述职评议表",
+    "committee": "党委书记抓基层党建工作报告评议表",
+}
+INSTRUCTION = (
+    "注：填写总体评价意见时，请在相应选项下面的空格内划“√”；"
+    "填写问题不足和意见建议时，在相应的栏内用文字表述。"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GradeSpan:
+    """A grade of the header and the score cells it spans."""
+
+    grade: str
+    scores: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationForm:
+    """The wording and header of one 评议表."""
+
+    title: str
+    questions: tuple[str, str, str]  # overall rating, problems, suggestions
+    header: tuple[GradeSpan, ...]
+    note: str
+    scores: tuple[int, ...] = SCORES
+
+
+def grade_of(score: Fraction | int, bands: tuple[tuple[str, Fraction], ...]) -> str:
+    """Return the grade whose lower bound the score reaches (bands highest first)."""
+    return next(grade for grade, lower in bands if score >= lower)
+
+
+def grade_header(bands: tuple[tuple[str, Fraction], ...]) -> tuple[GradeSpan, ...]:
+    """Group the score cells 10…1 under the grade each falls in, as rules.bands defines."""
+    spans: dict[str, list[int]] = {}
+    for score in SCORES:
+        spans.setdefault(grade_of(score, bands), []).append(score)
+    return tuple(GradeSpan(grade, tuple(scores)) for grade, scores in spans.items())
+
+
+def branch_form(town: str, bands, subject: str, secretaries: int, low_expected: int):
+    """Return 附件1: the form about one branch secretary (subject "XX" on the blank form)."""
+    who = f"{subject}党支部书记"
+    return EvaluationForm(
+        title=f"{town}党支部书记抓基层党建述职评议表",
+        questions=_questions(who),
+        header=grade_header(bands),
+        note=INSTRUCTION + f"（在本次评议的{secretaries}名党支部书记中，"
+        f"总体评价为“一般”“差”的比例控制在{low_expected}名左右）",
+    )
+
+
+def committee_form(town: str, bands) -> EvaluationForm:
+    """Return 附件2: the form about the town Party secretary's report."""
+    return EvaluationForm(
+        title=f"{town}党委书记抓基层党建报告评议表",
+        questions=_questions(f"{town}党委书记"),
+        header=grade_header(bands),
+        note=INSTRUCTION,
+    )
+
+
+def _questions(who: str) -> tuple[str, str, str]:
+    return (
+        f"您对{who}抓基层党建工作情况的总体评价",
+        f"您对{who}抓基层党建工作存在的问题和不足",
+        f"您对{who}抓基层党建工作的意见建议",
+    )

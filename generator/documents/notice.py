@@ -1,0 +1,96 @@
+"""The 通知 that issues the 工作方案, with the two blank 评议表 as 附件1 and 附件2."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import InputError, Problem
+from ..model import Campaign, Secretary
+from ..numerals import chinese_date
+from ..plan import Paragraph
+from . import evaluation_form as forms
+from .title import text_width, title_lines
+
+LINE_CHARS = 28  # GB/T 9704: 28 characters of 3号 a line
+TITLE_CHARS = 20  # 2号 (22 pt) characters that fit the 156 mm 版心
+MARK_MAX_PT = 52  # the 发文机关标志's size, unless the name is too long for one line
+SIGNATURE_RIGHT = 4  # the date stands 4 characters in from the right, under the seal
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    label: str  # 附件1
+    form: forms.EvaluationForm
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Every word of the 通知, in reading order, and the few figures its layout needs."""
+
+    mark: str
+    mark_size_pt: float
+    number: str
+    title_lines: list[str]
+    addressee: str
+    sentence: str
+    plan_title_lines: list[str]
+    plan: list[Paragraph]
+    attachment_intro: str
+    attachment_names: list[str]
+    signature: str
+    signature_right_em: float
+    date: str
+    attachments: list[Attachment]
+    copy_to: str
+    printed_by: str
+    printed_on: str
+
+
+def plan_title(notice_title: str) -> str:
+    """Return the 工作方案's own title: what the notice title quotes in 《》."""
+    quoted = re.search(r"《(.+)》", notice_title)
+    if not quoted:
+        raise InputError([Problem("campaign.yaml", "1", "notice.title",
+                                  "通知标题应以《》引出所印发的工作方案名称",
+                                  "the notice title must quote the plan's title in 《》")])
+    return quoted[1].replace("〈", "《").replace("〉", "》")
+
+
+def build_notice(campaign: Campaign, secretaries: list[Secretary],
+                 plan: list[Paragraph]) -> Notice:
+    """Return the 通知's context from the campaign, its secretaries and the plan's text."""
+    notice, issuer, rules = campaign.notice, campaign.issuer, campaign.rules
+    quoted = plan_title(notice.title)
+    branches = sum(1 for s in secretaries if s.role == "branch")
+    form_pair = [
+        forms.branch_form(issuer.town, rules.bands, forms.BLANK_NAME, branches,
+                          rules.distribution.low_grades_expected),
+        forms.committee_form(issuer.town, rules.bands),
+    ]
+    date = chinese_date(notice.date)
+    return Notice(
+        mark=issuer.mark,
+        mark_size_pt=min(MARK_MAX_PT, round(150 / len(issuer.mark) * 72 / 25.4, 1)),
+        number=notice.number,
+        title_lines=title_lines(notice.title, TITLE_CHARS),
+        addressee=f"{notice.addressee}：",
+        sentence=f"现将《{quoted}》印发给你们，请结合实际认真组织实施。",
+        plan_title_lines=title_lines(quoted, TITLE_CHARS),
+        plan=plan,
+        attachment_intro="附件：",
+        attachment_names=[f"{i}.{forms.ATTACHMENT_NAMES[role]}"
+                          for i, role in enumerate(("branch", "committee"), start=1)],
+        signature=issuer.name,
+        signature_right_em=_signature_indent(issuer.name, date),
+        date=date,
+        attachments=[Attachment(f"附件{i}", form) for i, form in enumerate(form_pair, start=1)],
+        copy_to=f"抄送：{'，'.join(notice.copy_to)}。" if notice.copy_to else "",
+        printed_by=notice.printed_by,
+        printed_on=f"{chinese_date(notice.printed_on)}印发",
+    )
+
+
+def _signature_indent(signature: str, date: str) -> float:
+    """Return the 署名's right indent in em so that it is centred over the date."""
+    return max(0.0, SIGNATURE_RIGHT + (text_width(date) - text_width(signature)) / 2)

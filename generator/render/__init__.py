@@ -1,0 +1,1 @@
+"""Two renderings of one context: DOCX for editing, PDF for keeping."""

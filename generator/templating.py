@@ -1,0 +1,28 @@
+"""The one Jinja environment both renderings use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from .fonts import REPO_ROOT
+
+TEMPLATES = REPO_ROOT / "templates"
+
+
+def html_environment(override: Path | None = None) -> jinja2.Environment:
+    """Return the HTML environment: the user's override folder first, then the shipped templates."""
+    folders = [override] if override and override.is_dir() else []
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*folders, TEMPLATES / "html"]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def docx_environment() -> jinja2.Environment:
+    """Return the environment docxtpl renders with: strict, so a missing field fails loudly."""
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
