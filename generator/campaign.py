@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ def load_campaign_file(path: Path, shown_as: str) -> Campaign:
 def read_campaign(data: object, file: str, problems: list[Problem]) -> Campaign | None:
     """Return the campaign from loaded YAML, or None once any problem is recorded."""
     if not isinstance(data, Marked):
-        problems.append(Problem(file, "1", "campaign", "顶层须为映射", "top level must be a mapping"))
+        problems.append(Problem(file, "1", "campaign", "顶层须为映射", "must be a mapping"))
         return None
     top = Record.of_yaml(data, file, "", problems)
     year, deadline = top.take("year", as_int), top.take("deadline", as_date)
@@ -71,9 +72,9 @@ def read_campaign(data: object, file: str, problems: list[Problem]) -> Campaign 
     results_date = _results_date(results_record)
     fonts = _fonts(top.sub("fonts", required=False))
     top.reject_unknown()
-    _not_before((notice_record, "date"), (meeting_record, "date"))
-    _not_before((meeting_record, "date"), (top, "deadline"))
-    _not_before((meeting_record, "date"), (results_record, "date"))
+    _not_before(notice_record, "date", meeting_record, "date")
+    _not_before(meeting_record, "date", top, "deadline")
+    _not_before(meeting_record, "date", results_record, "date")
     parts = (year, issuer, notice, meeting, deadline, evaluators, rules, fonts)
     if problems or None in parts:
         return None
@@ -135,15 +136,16 @@ def _results_date(record: Record | None) -> date | None:
     return day
 
 
-def _not_before(earlier: tuple[Record | None, str], later: tuple[Record | None, str]) -> None:
+def _not_before(first: Record | None, first_key: str, then: Record | None, then_key: str) -> None:
     """Report a date before the one it must follow: notice → meeting → deadline, results."""
-    (first, first_key), (then, then_key) = earlier, later
     if first is None or then is None:
         return
-    day, next_day = _date_or_none(first.values.get(first_key)), _date_or_none(then.values.get(then_key))
+    day = _date_or_none(first.values.get(first_key))
+    next_day = _date_or_none(then.values.get(then_key))
     if day and next_day and next_day < day:
-        zh = f"不能早于 {first.field(first_key)}（{day}），现为 {next_day}"
-        then.report(then_key, zh, f"must not be before {first.field(first_key)} ({day}), got {next_day}")
+        name = first.field(first_key)
+        zh = f"不能早于 {name}（{day}），现为 {next_day}"
+        then.report(then_key, zh, f"must not be before {name} ({day}), got {next_day}")
 
 
 def _date_or_none(value: object) -> date | None:
@@ -164,7 +166,9 @@ def _role_tables(record: Record | None, read: Any) -> Table | None:
             zh = f"未知角色 {role}，应为 {' 或 '.join(ROLES)}"
             record.report(role, zh, f"unknown role {role}; expected {' or '.join(ROLES)}")
         elif (sources := record.sub(role)) is not None:
-            tables[role] = Table(sources, {key: sources.take(key, read) for key in list(sources.values)})
+            tables[role] = Table(
+                sources, {key: sources.take(key, read) for key in list(sources.values)}
+            )
     return Table(record, tables)
 
 
@@ -212,7 +216,7 @@ def _check_evaluators(evaluators: Table, weights: Table) -> None:
     for role, table in weights.values.items():
         if role in evaluators.values:
             _check_sources_evaluated(role, table, evaluators.values[role].values)
-        elif role not in evaluators.record.values:  # a role there but unreadable is reported already
+        elif role not in evaluators.record.values:  # there but unreadable: reported already
             zh = f"角色 {role} 没有评议人（evaluators.{role}）"
             weights.record.report(role, zh, f"role {role} has no evaluators (evaluators.{role})")
     for role, table in evaluators.values.items():
@@ -254,7 +258,7 @@ def _bands(record: Record | None) -> tuple[tuple[str, Fraction], ...] | None:
 
 def _check_bands(record: Record, bounds: dict[str, Fraction]) -> None:
     """Report bounds that do not fall strictly from 好 (at most 10) down to 差 (at 0)."""
-    for higher, lower in zip(GRADES, GRADES[1:]):
+    for higher, lower in pairwise(GRADES):
         if bounds[lower] >= bounds[higher]:
             pair = f"{lower} ({bounds[lower]}) / {higher} ({bounds[higher]})"
             zh = f"等次下限须依次递减，{lower} 须低于 {higher}：{pair}"
@@ -262,7 +266,9 @@ def _check_bands(record: Record, bounds: dict[str, Fraction]) -> None:
     if (worst := bounds["差"]) != 0:
         record.report("差", f"差 的下限须为 0，现为 {worst}", f"差 must start at 0, got {worst}")
     if (best := bounds["好"]) > 10:
-        record.report("好", f"好 的下限不能超过 10，现为 {best}", f"好 must start at 10 or below, got {best}")
+        record.report(
+            "好", f"好 的下限不能超过 10，现为 {best}", f"好 must start at 10 or below, got {best}"
+        )
 
 
 def _distribution(record: Record | None) -> Distribution | None:

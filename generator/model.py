@@ -102,7 +102,7 @@ class Secretary:
     last_year_issues: tuple[str, ...]
 
     def reports_for_organisation(self, meeting: date) -> bool:
-        """Return whether, appointed under 3 months before the meeting, they report for the organisation."""
+        """Return whether, appointed under 3 months before it, they report for the organisation."""
         return self.appointed > months_before(meeting, 3)
 
 

@@ -26,7 +26,7 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 class Marked(dict):
     """A YAML mapping that remembers the line of itself and of each key."""
 
-    __slots__ = ("line", "key_lines")
+    __slots__ = ("key_lines", "line")
 
     def __init__(self, line: int = 1):
         super().__init__()
@@ -37,12 +37,20 @@ class Marked(dict):
 class MarkedList(list):
     """A YAML sequence that remembers the line of itself and of each item."""
 
-    __slots__ = ("line", "item_lines")
+    __slots__ = ("item_lines", "line")
 
     def __init__(self, line: int = 1):
         super().__init__()
         self.line = line
         self.item_lines: list[int] = []
+
+
+class DuplicateKeyError(ConstructorError):
+    """A key written twice in one mapping, which YAML would silently resolve to the last."""
+
+    def __init__(self, key: object, mark: yaml.Mark):
+        super().__init__(None, None, f"duplicate key {key}", mark)
+        self.key = key
 
 
 class MarkedLoader(yaml.SafeLoader):
@@ -66,7 +74,7 @@ def _construct_map(loader: MarkedLoader, node: MappingNode):
         if not isinstance(key, Hashable):
             raise ConstructorError(None, None, "found an unhashable key", key_node.start_mark)
         if key in written:
-            raise ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
+            raise DuplicateKeyError(key, key_node.start_mark)
         if index >= first_explicit:
             written.add(key)
         marked[key] = loader.construct_object(value_node)
@@ -110,7 +118,7 @@ MarkedLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_date)
 
 def file_problem(shown_as: str, zh: str, en: str, where: str = "1") -> Problem:
     """Return a problem with a whole file (missing, unreadable, not parseable)."""
-    return Problem(shown_as, where, "file", zh, en)
+    return Problem(shown_as, where, shown_as.rsplit("/", 1)[-1], zh, en)
 
 
 def _read_text_file(path: Path, shown_as: str) -> str:
@@ -131,16 +139,21 @@ def load_yaml(path: Path, shown_as: str) -> object:
     """Return the YAML document with Marked mappings and MarkedList sequences."""
     text = _read_text_file(path, shown_as)
     try:
-        return yaml.load(text, Loader=MarkedLoader)  # noqa: S506 - MarkedLoader is a SafeLoader
+        return yaml.load(text, Loader=MarkedLoader)  # MarkedLoader is a SafeLoader
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1"
-        problem = Problem(
-            shown_as, where, "yaml", f"YAML 语法错误：{e.problem}", f"YAML syntax error: {e.problem}"
-        )
-        raise InputError([problem]) from e
+        raise InputError([_syntax_problem(e, shown_as)]) from e
     except yaml.YAMLError as e:
         raise InputError([file_problem(shown_as, f"YAML 错误：{e}", f"YAML error: {e}")]) from e
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, shown_as: str) -> Problem:
+    """Return the problem for YAML that cannot be read, at its line and column."""
+    mark = error.problem_mark or error.context_mark
+    where = f"{mark.line + 1}:{mark.column + 1}" if mark else "1"
+    if isinstance(error, DuplicateKeyError):
+        return Problem(shown_as, where, str(error.key), "重复的键", "duplicate key")
+    zh, en = f"YAML 语法错误：{error.problem}", f"YAML syntax error: {error.problem}"
+    return Problem(shown_as, where, "yaml", zh, en)
 
 
 class Invalid(Exception):
@@ -218,16 +231,20 @@ def as_date(value: object) -> date:
             return date.fromisoformat(value.strip())
     except ValueError:
         pass
-    raise Invalid(f"日期无效：{value}，应为 YYYY-MM-DD", f"invalid date {value}; expected YYYY-MM-DD")
+    raise Invalid(
+        f"日期无效：{value}，应为 YYYY-MM-DD", f"invalid date {value}; expected YYYY-MM-DD"
+    )
 
 
 def one_of(choices: tuple[str, ...]) -> Callable[[object], str]:
     """Return a reader accepting only the given words."""
+    zh_list, en_list = "、".join(choices), ", ".join(choices)
 
     def read(value: object) -> str:
-        if value not in choices:
-            listed = "、".join(choices)
-            raise Invalid(f"须为 {listed} 之一，现为 {value}", f"must be one of {listed}, got {value}")
+        if not isinstance(value, str) or value not in choices:
+            raise Invalid(
+                f"须为 {zh_list} 之一，现为 {value}", f"must be one of {en_list}, got {value}"
+            )
         return value
 
     return read
@@ -262,9 +279,12 @@ class Record:
         self.seen: set = set()
 
     @classmethod
-    def of_yaml(cls, node: Marked, file: str, path: str, problems: list[Problem]) -> Record:
-        """Return a record locating each key on its own line."""
-        return cls(node, file, path, lambda key: str(node.key_lines.get(key, node.line)), problems)
+    def of_yaml(
+        cls, node: Marked, file: str, path: str, problems: list[Problem], line: int | None = None
+    ) -> Record:
+        """Return a record locating each key on its own line, itself on `line` (its key's)."""
+        home = line or node.line
+        return cls(node, file, path, lambda key: str(node.key_lines.get(key, home)), problems)
 
     def field(self, key: object = None) -> str:
         """Return the dotted path of a key (or of the record itself)."""
@@ -298,9 +318,12 @@ class Record:
             return None
 
     def sub(self, key: object, required: bool = True) -> Record | None:
-        """Return the nested mapping under a key as a record."""
+        """Return the nested YAML mapping under a key as a record located at that key."""
         node = self.take(key, as_mapping, REQUIRED if required else None)
-        return None if node is None else Record.of_yaml(node, self.file, self.field(key), self.problems)
+        if node is None:
+            return None
+        line = int(self.where(key))  # a YAML record's locations are line numbers
+        return Record.of_yaml(node, self.file, self.field(key), self.problems, line)
 
     def reject_unknown(self) -> None:
         """Report every key no one asked for: a typo must not pass silently."""
@@ -308,5 +331,9 @@ class Record:
         for key in self.values:
             if key not in self.seen:
                 close = difflib.get_close_matches(str(key), known, n=1)
-                zh, en = (f"（是否应为 {close[0]}？）", f" (did you mean {close[0]}?)") if close else ("", "")
+                zh, en = (
+                    (f"（是否应为 {close[0]}？）", f" (did you mean {close[0]}?)")
+                    if close
+                    else ("", "")
+                )
                 self.report(key, f"未知字段 {key}{zh}", f"unknown field {key}{en}")

@@ -28,6 +28,8 @@ class Attachment:
 class Notice:
     """Every word of the 通知, in reading order, and the few figures its layout needs."""
 
+    author: str  # PDF metadata: the issuing organ
+    created: str  # PDF metadata: the 成文日期, ISO 8601
     mark: str
     mark_size_pt: float
     number: str
@@ -70,6 +72,8 @@ def build_notice(campaign: Campaign, secretaries: list[Secretary],
     ]
     date = chinese_date(notice.date)
     return Notice(
+        author=issuer.name,
+        created=notice.date.isoformat(),
         mark=issuer.mark,
         mark_size_pt=min(MARK_MAX_PT, round(150 / len(issuer.mark) * 72 / 25.4, 1)),
         number=notice.number,

@@ -1,0 +1,39 @@
+"""The one writer of the output folder: everything is rendered first, then written atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+class OutputWriter:
+    """Collect the files of a run, then write each atomically (temp file + rename)."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._files: dict[str, bytes] = {}
+
+    def add(self, relative: str, content: bytes) -> None:
+        """Stage a file; staging one path twice is a bug in the caller."""
+        if relative in self._files:
+            raise ValueError(f"{relative} would be written twice")
+        self._files[relative] = content
+
+    def commit(self) -> list[Path]:
+        """Write every staged file; a reader never sees a half-written one."""
+        written = []
+        for relative, content in sorted(self._files.items()):
+            target = self.root / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+            try:
+                with os.fdopen(handle, "wb") as stream:
+                    stream.write(content)
+                os.chmod(temporary, 0o644)  # mkstemp makes files private; outputs are shared
+                os.replace(temporary, target)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+            written.append(target)
+        return written

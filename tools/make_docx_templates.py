@@ -1,0 +1,366 @@
+"""Generate the docxtpl templates in templates/docx/ (run: .venv/bin/python tools/make_docx_templates.py).
+
+The templates are ordinary Word files a clerk can open and restyle: every paragraph has a named
+style (正文, 一级标题, …) with the official font set for East Asian text. This script is their
+source; it is kept so a template can be rebuilt after a change of layout.
+"""
+
+from __future__ import annotations
+
+import copy
+import sys
+import zipfile
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt, RGBColor
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from generator.fonts import load_font_map  # noqa: E402
+
+TARGET = Path(__file__).resolve().parent.parent / "templates" / "docx"
+LINE = Pt(28.95)  # 225 mm / 22 lines, as Word's grid gives it (579 twips)
+RED = RGBColor(0xE6, 0x00, 0x00)
+FORM_ROWS = (Mm(11), Mm(11), Mm(26), Mm(42), Mm(42))  # the 评议表's rows, as in form.css
+LABEL_WIDTH, SCORE_WIDTH = Mm(44), Mm(11.2)
+
+
+def set_east_asian_font(element_rpr, name: str) -> None:
+    """Name the font for every script, East Asian included, and drop theme fonts that override it."""
+    fonts = element_rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        element_rpr.insert(0, fonts)
+    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attribute), name)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
+
+
+def add_style(doc, name, font, size_pt, *, base="Normal", align=None, indent_chars=0,
+              color=None, line=LINE):
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = doc.styles[base]
+    style.font.size = Pt(size_pt)
+    style.font.bold = False
+    if color:
+        style.font.color.rgb = color
+    set_east_asian_font(style.element.get_or_add_rPr(), font)
+    fmt = style.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = line
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.first_line_indent = Pt(indent_chars * 15.79)
+    if align is not None:
+        fmt.alignment = align
+    return style
+
+
+def base_document(fonts):
+    """Return a document with the GB/T 9704 page, grid and the named styles."""
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.header_distance, section.footer_distance = Mm(15), Mm(23)
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        section._sectPr.append(grid)
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), "579")
+    defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
+    default_rpr = defaults.find(qn("w:rPr"))
+    set_east_asian_font(default_rpr, fonts["仿宋"].docx_name)
+    for size in default_rpr.findall(qn("w:sz")) + default_rpr.findall(qn("w:szCs")):
+        size.set(qn("w:val"), "32")
+    # 28 characters of 16 pt fill 156 mm only 0.21 pt closer together, as the PDF sets them.
+    default_rpr.append(parse_xml(f'<w:spacing {nsdecls("w")} w:val="-4"/>'))
+    normal = doc.styles["Normal"]
+    normal.font.size = Pt(16)
+    set_east_asian_font(normal.element.get_or_add_rPr(), fonts["仿宋"].docx_name)
+    normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    normal.paragraph_format.line_spacing = LINE
+    normal.paragraph_format.space_after = Pt(0)
+    name = lambda role: fonts[role].docx_name  # noqa: E731
+    add_style(doc, "正文", name("仿宋"), 16, indent_chars=2)
+    add_style(doc, "一级标题", name("黑体"), 16, indent_chars=2)
+    add_style(doc, "发文机关标志", name("小标宋"), 38.5, align=WD_ALIGN_PARAGRAPH.CENTER,
+              color=RED, line=Pt(44))
+    add_style(doc, "发文字号", name("仿宋"), 16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_style(doc, "标题", name("小标宋"), 22, align=WD_ALIGN_PARAGRAPH.CENTER)
+    add_style(doc, "主送机关", name("仿宋"), 16)
+    add_style(doc, "署名", name("仿宋"), 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    add_style(doc, "附件标识", name("黑体"), 16)
+    add_style(doc, "表格文字", name("仿宋"), 14, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(19))
+    add_style(doc, "表注", name("仿宋"), 14, indent_chars=0, line=Pt(21)).paragraph_format \
+        .first_line_indent = Pt(28)
+    add_style(doc, "版记", name("仿宋"), 14, line=Pt(20))
+    add_style(doc, "页码", name("宋体"), 14, line=Pt(14))
+    kai = doc.styles.add_style("楷体引题", WD_STYLE_TYPE.CHARACTER)
+    set_east_asian_font(kai.element.get_or_add_rPr(), name("楷体"))
+    settings = doc.settings.element
+    settings.append(parse_xml(f"<w:evenAndOddHeaders {nsdecls('w')}/>"))
+    body = doc.element.body
+    for paragraph in list(body.iterchildren(qn("w:p"))):
+        body.remove(paragraph)
+    return doc
+
+
+def tag(doc, text, style="正文"):
+    """Add a paragraph that holds only a docxtpl block tag (it disappears when rendered)."""
+    return doc.add_paragraph(text, style=style)
+
+
+def page_number_footer(footer, align, indent_side):
+    paragraph = footer.paragraphs[0]
+    paragraph.alignment = align
+    setattr(paragraph.paragraph_format, indent_side, Pt(14))
+    paragraph.add_run("— ")
+    _field(paragraph, "PAGE")
+    paragraph.add_run(" —")
+    for run in paragraph.runs:
+        run.font.size = Pt(14)
+
+
+def _field(paragraph, instruction):
+    run = paragraph.add_run()
+    for kind in ("begin", None, "separate", "end"):
+        if kind is None:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {instruction} "
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        run._r.append(element)
+
+
+def set_cell_border(cell, **edges):
+    tcPr = cell._tc.get_or_add_tcPr()
+    borders = OxmlElement("w:tcBorders")
+    for edge, size in edges.items():
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "single" if size else "nil")
+        element.set(qn("w:sz"), str(size))
+        element.set(qn("w:color"), "000000")
+        borders.append(element)
+    tcPr.append(borders)
+
+
+def form_block(doc, form="a.form", label="a.label"):
+    """Add one 附件: its label, the form's title, the table and the note."""
+    doc.add_paragraph(f"{{{{ {label} }}}}", style="附件标识").paragraph_format.page_break_before = True
+    doc.add_paragraph("", style="正文")
+    doc.add_paragraph(f"{{{{ {form}.title }}}}", style="标题")
+    table = doc.add_table(rows=5, cols=11)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    set_grid(table, [LABEL_WIDTH] + [SCORE_WIDTH] * 10)
+    for row, height in zip(table.rows, FORM_ROWS, strict=True):
+        row.height = height
+        for index, cell in enumerate(row.cells):
+            cell.width = LABEL_WIDTH if index == 0 else SCORE_WIDTH
+            cell.paragraphs[0].style = doc.styles["表格文字"]
+    header = table.rows[0].cells
+    header[0].merge(table.rows[1].cells[0]).paragraphs[0].text = "评价内容"
+    loop_row(table.rows[0], f"span in {form}.header", "{% colspan span.scores|length %}{{ span.grade }}")
+    loop_row(table.rows[1], f"score in {form}.scores", "{{ score }}")
+    for row, question in zip(table.rows[2:], range(3), strict=True):
+        row.cells[0].paragraphs[0].text = f"{{{{ {form}.questions[{question}] }}}}"
+        row.cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
+    for row in table.rows[3:]:
+        row.cells[1].merge(row.cells[10])
+    doc.add_paragraph(f"{{{{ {form}.note }}}}", style="表注")
+    return table
+
+
+def set_grid(table, widths) -> None:
+    """Set the table's column grid, which Word and LibreOffice lay the cells out by."""
+    for column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        column.set(qn("w:w"), str(width.twips))
+
+
+def loop_row(row, loop: str, cell_text: str) -> None:
+    """Keep three cells after the label: docxtpl repeats the middle one for each item."""
+    cells = row.cells
+    cells[1].paragraphs[0].text = f"{{%tc for {loop} %}}"
+    cells[2].paragraphs[0].text = cell_text
+    cells[3].paragraphs[0].text = "{%tc endfor %}"
+    for cell in cells[4:]:
+        cell._tc.getparent().remove(cell._tc)
+
+
+def imprint_footer(footer, styles):
+    """Put the 版记 in the last section's footer, its last rule on the 版心's bottom edge.
+
+    A footer, unlike a floating table, stays at the foot of the page in Word, WPS and
+    LibreOffice alike, and the 版记 page then needs no page-number footer of its own.
+    """
+    footer.is_linked_to_previous = False
+    table = footer.add_table(rows=2, cols=2, width=Mm(156))
+    table.autofit = False
+    set_grid(table, [Mm(78), Mm(78)])
+    copy_row, printed_row = table.rows
+    copy_cell = copy_row.cells[0].merge(copy_row.cells[1])
+    copy_cell.paragraphs[0].text = "{{ n.copy_to }}"
+    left, right = printed_row.cells
+    left.paragraphs[0].text, right.paragraphs[0].text = "{{ n.printed_by }}", "{{ n.printed_on }}"
+    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for row in table.rows:
+        for cell in row.cells:
+            cell.width = Mm(78)
+            for paragraph in cell.paragraphs:
+                paragraph.style = styles["版记"]
+                paragraph.paragraph_format.left_indent = Pt(14)
+                paragraph.paragraph_format.right_indent = Pt(14)
+    set_cell_border(copy_cell, top=8, bottom=6, left=0, right=0)
+    for cell in printed_row.cells:
+        set_cell_border(cell, top=6, bottom=8, left=0, right=0)
+    closing = footer.paragraphs[0]
+    table._tbl.addnext(closing._p)  # a footer ends with a paragraph: keep it, 1 pt high
+    tiny(closing)
+    fix_copy_row_tag(table)
+
+
+def fix_copy_row_tag(table):
+    """Move the {%tr if %} / {%tr endif %} tags into rows of their own around the 抄送 row."""
+    rows = table._tbl.findall(qn("w:tr"))
+    for text, anchor, where in (("{%tr if n.copy_to %}", rows[0], "before"),
+                                ("{%tr endif %}", rows[0], "after")):
+        row = copy.deepcopy(rows[0])
+        for t in row.iter(qn("w:t")):
+            t.text = ""
+        next(row.iter(qn("w:t"))).text = text
+        (anchor.addprevious if where == "before" else anchor.addnext)(row)
+
+
+def tiny(paragraph):
+    """Make a structural paragraph (a section break) too small to push content to a new page."""
+    paragraph.paragraph_format.line_spacing = Pt(1)
+    paragraph.paragraph_format.first_line_indent = Pt(0)
+    for run in paragraph.runs:
+        run.font.size = Pt(1)
+    rpr = paragraph._p.get_or_add_pPr()
+    rpr.append(parse_xml(f'<w:rPr {nsdecls("w")}><w:sz w:val="2"/></w:rPr>'))
+
+
+def build_notice(fonts) -> Document:
+    doc = base_document(fonts)
+    doc.add_paragraph("", style="正文").paragraph_format.space_before = Mm(24.5)
+    mark = doc.add_paragraph(style="发文机关标志")
+    mark.add_run("{{ n.mark }}").font.size = Pt(38.5)  # placeholder, templated below
+    doc.add_paragraph("", style="正文")
+    doc.add_paragraph("", style="正文")
+    number = doc.add_paragraph("{{ n.number }}", style="发文字号")
+    number.paragraph_format.space_after = Mm(4)
+    pPr = number._p.get_or_add_pPr()
+    pPr.append(parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="12" w:space="1" '
+        'w:color="E60000"/></w:pBdr>'))
+    doc.add_paragraph("", style="正文")
+    doc.add_paragraph("", style="正文")
+    tag(doc, "{%p for line in n.title_lines %}")
+    doc.add_paragraph("{{ line }}", style="标题")
+    tag(doc, "{%p endfor %}")
+    doc.add_paragraph("", style="正文")
+    doc.add_paragraph("{{ n.addressee }}", style="主送机关")
+    doc.add_paragraph("{{ n.sentence }}", style="正文")
+    doc.add_paragraph("", style="正文")
+    tag(doc, "{%p for line in n.plan_title_lines %}")
+    doc.add_paragraph("{{ line }}", style="标题").paragraph_format.keep_with_next = True
+    tag(doc, "{%p endfor %}")
+    doc.add_paragraph("", style="正文")
+    tag(doc, "{%p for p in n.plan %}")
+    tag(doc, "{%p if p.kind == 'h1' %}")
+    doc.add_paragraph("{{ p.head }}{{ p.text }}", style="一级标题").paragraph_format.keep_with_next = True
+    tag(doc, "{%p elif p.kind == 'h2' %}")
+    lead = doc.add_paragraph(style="正文")
+    lead.add_run("{{ p.head }}", style="楷体引题")
+    lead.add_run("{{ p.text }}")
+    tag(doc, "{%p else %}")
+    doc.add_paragraph("{{ p.text }}", style="正文")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    doc.add_paragraph("", style="正文")
+    tag(doc, "{%p for name in n.attachment_names %}")
+    note = doc.add_paragraph("{% if loop.first %}{{ n.attachment_intro }}{% endif %}{{ name }}",
+                             style="正文")
+    note.paragraph_format.first_line_indent = Pt(-3 * 15.79)
+    note.paragraph_format.left_indent = Pt(5 * 15.79)
+    tag(doc, "{%p endfor %}")
+    doc.add_paragraph("", style="正文")
+    doc.add_paragraph("", style="正文")
+    signature = doc.add_paragraph("{{ n.signature }}", style="署名")
+    signature.paragraph_format.right_indent = Pt(777)  # placeholder, templated below
+    signature.paragraph_format.keep_with_next = True
+    doc.add_paragraph("{{ n.date }}", style="署名").paragraph_format.right_indent = Pt(4 * 15.79)
+    tag(doc, "{%p for a in n.attachments[:-1] %}")
+    tables = [form_block(doc)]
+    tag(doc, "{%p endfor %}")
+    main_section_break = tag(doc, "")
+    tag(doc, "{%p set a = n.attachments[-1] %}")
+    last_label = form_block(doc)
+    tables.append(last_label)
+    own_page_break = tag(doc, "")
+    tiny(doc.add_paragraph("", style="正文"))
+    # Sections: the main one, with page numbers; the last one, the 版记 page, without.
+    main = doc.sections[0]
+    page_number_footer(main.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right_indent")
+    page_number_footer(main.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left_indent")
+    last = doc.add_section(WD_SECTION.NEW_PAGE)
+    last.footer_distance = Mm(35)
+    for footer in (last.footer, last.even_page_footer):
+        imprint_footer(footer, doc.styles)
+    main_sectPr = doc.element.body.findall(".//" + qn("w:pPr") + "/" + qn("w:sectPr"))[-1]
+    holder = main_sectPr.getparent().getparent()
+    holder.getparent().remove(holder)
+    for paragraph, condition in ((main_section_break, "not n_layout.own_page"),
+                                 (own_page_break, "n_layout.own_page")):
+        paragraph._p.addprevious(parse_xml(
+            f'<w:p {nsdecls("w")}><w:r><w:t>{{%p if {condition} %}}</w:t></w:r></w:p>'))
+        paragraph._p.get_or_add_pPr().append(copy.deepcopy(main_sectPr))
+        tiny(paragraph)
+        paragraph._p.addnext(parse_xml(
+            f'<w:p {nsdecls("w")}><w:r><w:t>{{%p endif %}}</w:t></w:r></w:p>'))
+    last_type = last._sectPr.find(qn("w:type"))
+    if last_type is None:
+        last_type = OxmlElement("w:type")
+        last._sectPr.insert(0, last_type)
+    last_type.set(qn("w:val"), "PLACEHOLDER_SECTION_START")
+    return doc
+
+
+def templated(xml: str) -> str:
+    """Turn the placeholders python-docx cannot write into Jinja expressions."""
+    return (xml
+            .replace('w:right="15540"', 'w:right="{{ (n.signature_right_em * 315.8)|int }}"')
+            .replace('w:val="PLACEHOLDER_SECTION_START"',
+                     'w:val="{{ \'evenPage\' if n_layout.own_page else \'nextPage\' }}"')
+            .replace('w:val="77"', 'w:val="{{ (n.mark_size_pt * 2)|int }}"'))
+
+
+def save(doc: Document, target: Path) -> None:
+    """Save the document with its placeholders replaced by Jinja expressions."""
+    doc.save(target)
+    with zipfile.ZipFile(target) as zin:
+        entries = {name: zin.read(name) for name in zin.namelist()}
+    entries["word/document.xml"] = templated(entries["word/document.xml"].decode()).encode()
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in entries.items():
+            zout.writestr(name, data)
+
+
+if __name__ == "__main__":
+    TARGET.mkdir(parents=True, exist_ok=True)
+    save(build_notice(load_font_map()), TARGET / "notice.docx")
+    print(f"wrote {TARGET / 'notice.docx'}")
