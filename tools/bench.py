@@ -1,0 +1,72 @@
+"""`make bench`: pages per second of the 通知 and of 100 one-page forms, beside layout alone.
+
+Nothing is asserted: the figures are printed for the closing note and for comparison over time.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from generator.documents.evaluation_form import branch_form  # noqa: E402
+from generator.documents.notice import build_notice  # noqa: E402
+from generator.fonts import load_font_map  # noqa: E402
+from generator.forms import load_inputs, render_notice  # noqa: E402
+from generator.render.parallel import render_batches, split_evenly  # noqa: E402
+from generator.render.pdf import PdfRenderer  # noqa: E402
+from generator.templating import html_environment  # noqa: E402
+
+FORMS = 100
+
+
+def timed(action):
+    start = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - start
+
+
+def line(label: str, pages: int, seconds: float) -> None:
+    print(f"  {label:<44} {pages:>4} pages {seconds:7.2f} s {pages / seconds:8.1f} pages/s")
+
+
+def main() -> None:
+    inputs = load_inputs(Path("data"))
+    fonts = load_font_map(inputs.data.campaign.fonts)
+    renderer = PdfRenderer(fonts)
+    campaign, secretaries = inputs.data.campaign, list(inputs.data.secretaries)
+    notice = build_notice(campaign, secretaries, inputs.plan)
+    html = html_environment().get_template("notice.html").render(n=notice)
+    renderer.render(html)  # warm up: fonts loaded, caches filled
+
+    print("通知 (one document, two layouts to place the 版记):")
+    document, layout_s = timed(lambda: renderer.layout(html))
+    pages = len(document.pages)
+    line("layout only (one layout)", pages, layout_s)
+    _, full_s = timed(lambda: render_notice(renderer, notice))
+    line("PDF (two layouts + write)", pages, full_s)
+
+    bands, town = campaign.rules.bands, campaign.issuer.town
+    forms = [branch_form(town, bands, secretaries[i % len(secretaries)].name, 18, 2)
+             for i in range(FORMS)]
+    template = html_environment().get_template("evaluation_forms.html")
+    batch_html = template.render(forms=forms, title="评议表")
+    print(f"{FORMS} one-page 评议表:")
+    document, layout_s = timed(lambda: renderer.layout(batch_html))
+    line("layout only (one batch)", len(document.pages), layout_s)
+    _, one_s = timed(lambda: [renderer.render(template.render(forms=[f], title="评议表"))
+                              for f in forms])
+    line("one at a time (layout + write each)", FORMS, one_s)
+    pdfs, batch_s = timed(lambda: renderer.render_batch(batch_html, FORMS))
+    line("batched, one core (layout + write + split)", len(pdfs), batch_s)
+    jobs = [(template.render(forms=chunk, title="评议表"), len(chunk))
+            for chunk in split_evenly(forms, 2)]
+    pdfs, parallel_s = timed(lambda: render_batches(fonts, jobs))
+    line("batched, both cores", len(pdfs), parallel_s)
+    print(f"  batched on both cores runs at {layout_s / parallel_s:.0%} of layout-only speed")
+
+
+if __name__ == "__main__":
+    main()
