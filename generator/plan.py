@@ -89,7 +89,7 @@ def _check_levels(blocks: list[_Line], shown_as: str) -> list[Problem]:
     """Reject a heading that skips a level (## straight after the start, ### under #)."""
     problems, current = [], 0
     for block in blocks:
-        if block.level >= 1:
+        if 1 <= block.level <= MAX_LEVEL:
             if block.level > current + 1:
                 problems.append(Problem(
                     shown_as, str(block.number), "heading",
