@@ -10,6 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import InputError, Problem
+from generator.fields import (
+    Invalid,
+    Record,
+    as_count,
+    as_date,
+    as_int,
+    as_number,
+    as_share,
+    as_text,
+    as_texts,
+    one_of,
+)
 from generator.model import (
     FONT_ROLES,
     GRADES,
@@ -24,18 +36,8 @@ from generator.model import (
     Rules,
 )
 from generator.yamlmarks import (
-    Invalid,
     Marked,
-    Record,
-    as_count,
-    as_date,
-    as_int,
-    as_number,
-    as_share,
-    as_text,
-    as_texts,
     load_yaml,
-    one_of,
 )
 
 

@@ -12,18 +12,20 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from generator.errors import InputError, Problem
-from generator.model import ROLES, Campaign, Secretary
-from generator.yamlmarks import (
+from generator.fields import (
     Invalid,
-    Marked,
-    MarkedList,
     Record,
     as_date,
     as_text,
     as_texts,
+    one_of,
+)
+from generator.model import ROLES, Campaign, Secretary
+from generator.yamlmarks import (
+    Marked,
+    MarkedList,
     file_problem,
     load_yaml,
-    one_of,
 )
 
 COLUMNS = (
