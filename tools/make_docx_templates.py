@@ -8,6 +8,7 @@ source; it is kept so a template can be rebuilt after a change of layout.
 from __future__ import annotations
 
 import copy
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -349,12 +350,24 @@ def templated(xml: str) -> str:
             .replace('w:val="77"', 'w:val="{{ (n.mark_size_pt * 2)|int }}"'))
 
 
+EAST_ASIA_THEME = re.compile(rb'\s+w:eastAsiaTheme="[^"]*"')
+
+
 def save(doc: Document, target: Path) -> None:
-    """Save the document with its placeholders replaced by Jinja expressions."""
+    """Save the document with its placeholders replaced by Jinja expressions.
+
+    The built-in styles of python-docx's default template (Heading 1–9, Title, Subtitle, the
+    table styles; in styles.xml and stylesWithEffects.xml) carry w:eastAsiaTheme, which would
+    give East Asian text the theme's font instead of the official one: it is removed everywhere,
+    so those styles fall back to the document default (仿宋).
+    """
     doc.save(target)
     with zipfile.ZipFile(target) as zin:
         entries = {name: zin.read(name) for name in zin.namelist()}
     entries["word/document.xml"] = templated(entries["word/document.xml"].decode()).encode()
+    for name in entries:
+        if name.startswith("word/") and name.endswith(".xml"):
+            entries[name] = EAST_ASIA_THEME.sub(b"", entries[name])
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
         for name, data in entries.items():
             zout.writestr(name, data)

@@ -59,14 +59,20 @@ class PdfRenderer:
         return pdf
 
     def check_fonts(self, document: weasyprint.Document) -> None:
-        """Raise FontError naming every font that is not one of the map's (a fallback)."""
+        """Raise FontError for a fallback font or a character the mapped fonts lack (a tofu)."""
         allowed = {font.css_family for font in self.fonts.values()}
-        strangers = sorted({font.family for font in document.fonts.values()} - allowed)
+        used = document.fonts.values()
+        strangers = sorted({font.family for font in used} - allowed)
         if strangers:
             raise FontError(
                 f"排版时使用了字体映射之外的回退字体：{'、'.join(strangers)}（某些字符所选字体中没有）/ "
                 f"fallback fonts outside the font map were used: {', '.join(strangers)} "
                 "(some characters are missing from the mapped fonts)")
+        missing = sorted({chr(code) for font in used for code in font.missing})
+        if missing:
+            listed = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing)
+            raise FontError(f"字体中没有这些字符，无法正确显示：{listed} / "
+                            f"characters missing from the mapped fonts: {listed}")
 
     def render(self, html: str, extra_css: str = "") -> bytes:
         return self.write(self.layout(html, extra_css))

@@ -1,0 +1,73 @@
+"""Shared fixtures: the sample campaign's 通知, rendered once per test session.
+
+Rendering the 通知 (PDF and DOCX) takes a few seconds, so `rendered_notice` runs `forms` once into
+a session temporary folder and every test of tests/test_notice_*.py reads those two files.
+The generator is imported inside the fixtures, so a broken generator fails these tests only,
+not the collection of the whole suite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO / "data"
+SEED = REPO / "docs" / "seed" / "2022年度上海庙镇党组织书记抓基层党建述职评议考核工作方案.txt"
+MENDS = Path(__file__).resolve().parent / "seed_mends.yaml"
+
+
+@dataclass(frozen=True)
+class RenderedNotice:
+    """Where the session's `forms` run wrote the 通知."""
+
+    out_dir: Path
+    written: tuple[Path, ...]
+
+    @property
+    def pdf(self) -> Path:
+        return self.out_dir / "forms" / "通知.pdf"
+
+    @property
+    def docx(self) -> Path:
+        return self.out_dir / "forms" / "通知.docx"
+
+
+@pytest.fixture(scope="session")
+def rendered_notice(tmp_path_factory) -> RenderedNotice:
+    """Run `forms` on data/ once: the 通知 as PDF and DOCX."""
+    from generator.forms import run_forms
+
+    out_dir = tmp_path_factory.mktemp("forms-run-1")
+    written = tuple(run_forms(DATA, out_dir))
+    notice = RenderedNotice(out_dir, written)
+    assert notice.pdf in written and notice.pdf.is_file(), written
+    assert notice.docx in written and notice.docx.is_file(), written
+    return notice
+
+
+@pytest.fixture(scope="session")
+def notice_inputs():
+    """The validated sample data (campaign, secretaries, plan) that `forms` renders."""
+    from generator.forms import load_inputs
+
+    return load_inputs(DATA)
+
+
+@pytest.fixture(scope="session")
+def notice_context(notice_inputs):
+    """The 通知's template context: every word the PDF and the DOCX are rendered from."""
+    from generator.documents.notice import build_notice
+
+    data = notice_inputs.data
+    return build_notice(data.campaign, list(data.secretaries), notice_inputs.plan)
+
+
+@pytest.fixture(scope="session")
+def font_map(notice_inputs):
+    """Role → MappedFont, with the campaign's overrides applied, as `forms` uses it."""
+    from generator.fonts import load_font_map
+
+    return load_font_map(notice_inputs.data.campaign.fonts)
