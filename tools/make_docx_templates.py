@@ -91,6 +91,7 @@ def base_document(fonts):
     normal.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     normal.paragraph_format.line_spacing = LINE
     normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.widow_control = False  # every page holds its 22 lines
     name = lambda role: fonts[role].docx_name  # noqa: E731
     add_style(doc, "正文", name("仿宋"), 16, indent_chars=2)
     add_style(doc, "一级标题", name("黑体"), 16, indent_chars=2)
