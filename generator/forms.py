@@ -42,7 +42,7 @@ def load_inputs(data_dir: Path) -> Inputs:
 
 def render_notice(renderer: PdfRenderer, notice: Notice) -> tuple[bytes, ImprintPlacement]:
     """Render the 通知's PDF in two layouts: the first decides where the 版记 goes."""
-    html = html_environment().get_template("notice.html").render(n=notice)
+    html = html_environment(renderer.fonts).get_template("notice.html").render(n=notice)
     placement = place_imprint(renderer.layout(html))
     document = renderer.layout(html, placement.css())
     if len(document.pages) != placement.page:

@@ -11,16 +11,25 @@ from .fonts import REPO_ROOT
 TEMPLATES = REPO_ROOT / "templates"
 
 
-def html_environment(override: Path | None = None) -> jinja2.Environment:
-    """Return the HTML environment: the user's override folder first, then the shipped templates."""
+def html_environment(fonts: dict | None = None, override: Path | None = None) -> jinja2.Environment:
+    """Return the HTML environment: the user's override folder first, then the shipped templates.
+
+    With the font map, templates may call justify(head, text, kind) to set a paragraph line by
+    line (see render/justify.py).
+    """
     folders = [override] if override and override.is_dir() else []
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*folders, TEMPLATES / "html"]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    if fonts is not None:
+        from .render.justify import paragraph_setter
+
+        environment.globals["justify"] = paragraph_setter(fonts)
+    return environment
 
 
 def docx_environment() -> jinja2.Environment:

@@ -38,7 +38,7 @@ def main() -> None:
     renderer = PdfRenderer(fonts)
     campaign, secretaries = inputs.data.campaign, list(inputs.data.secretaries)
     notice = build_notice(campaign, secretaries, inputs.plan)
-    html = html_environment().get_template("notice.html").render(n=notice)
+    html = html_environment(fonts).get_template("notice.html").render(n=notice)
     renderer.render(html)  # warm up: fonts loaded, caches filled
 
     print("通知 (one document, two layouts to place the 版记):")
