@@ -13,16 +13,21 @@ EXIT_OK, EXIT_FAILURE, EXIT_INPUT = 0, 1, 2
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="python -m generator",
-                                   description="党组织书记抓基层党建述职评议考核 document pipeline")
+    main = argparse.ArgumentParser(
+        prog="python -m generator", description="党组织书记抓基层党建述职评议考核 document pipeline"
+    )
     main.add_argument("--verbose", action="store_true", help="show tracebacks")
     commands = main.add_subparsers(dest="command", required=True)
-    forms = commands.add_parser("forms", help="validate the campaign data; write the pre-meeting pack")
+    forms = commands.add_parser(
+        "forms", help="validate the campaign data; write the pre-meeting pack"
+    )
     forms.add_argument("--data", type=Path, default=Path("data"))
     forms.add_argument("--out", type=Path, default=Path("output"))
     forms.add_argument("--quiet", action="store_true", help="no progress output")
-    for name, text in (("letters", "write results.json and the post-grading pack"),
-                       ("verify", "check signatures, manifest hashes and PDF/A markers")):
+    for name, text in (
+        ("letters", "write results.json and the post-grading pack"),
+        ("verify", "check signatures, manifest hashes and PDF/A markers"),
+    ):
         command = commands.add_parser(name, help=f"{text} (not built yet)")
         command.add_argument("--data", type=Path, default=Path("data"))
         command.add_argument("--out", type=Path, default=Path("output"))
@@ -50,8 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
-        print(f"输入有误，共 {len(error.problems)} 处，未写出任何文件 / invalid input: "
-              f"{len(error.problems)} problem(s), nothing written", file=sys.stderr)
+        print(
+            f"输入有误，共 {len(error.problems)} 处，未写出任何文件 / invalid input: "
+            f"{len(error.problems)} problem(s), nothing written",
+            file=sys.stderr,
+        )
         return EXIT_INPUT
     except PipelineError as error:
         print(error, file=sys.stderr)

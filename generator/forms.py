@@ -46,8 +46,9 @@ def render_notice(renderer: PdfRenderer, notice: Notice) -> tuple[bytes, Imprint
     placement = place_imprint(renderer.layout(html))
     document = renderer.layout(html, placement.css())
     if len(document.pages) != placement.page:
-        raise RuntimeError(f"版记 expected on page {placement.page}, "
-                           f"document has {len(document.pages)} pages")
+        raise RuntimeError(
+            f"版记 expected on page {placement.page}, document has {len(document.pages)} pages"
+        )
     return renderer.write(document), placement
 
 

@@ -45,7 +45,9 @@ def read_plan(path: Path, shown_as: str) -> list[Paragraph]:
     problems = [p for block in blocks for p in _check(block, shown_as)]
     problems += _check_levels(blocks, shown_as)
     if not blocks:
-        problems.append(Problem(shown_as, "1", "notice.md", "工作方案正文为空", "the plan is empty"))
+        problems.append(
+            Problem(shown_as, "1", "notice.md", "工作方案正文为空", "the plan is empty")
+        )
     if problems:
         raise InputError(problems)
     return _number(blocks)
@@ -76,12 +78,25 @@ def _blocks(source: str) -> list[_Line]:
 
 def _check(block: _Line, shown_as: str) -> list[Problem]:
     if block.level > MAX_LEVEL:
-        return [Problem(shown_as, str(block.number), "heading",
-                        f"标题最多四级，此处为{block.level}级",
-                        f"headings go down to level 4, this one is level {block.level}")]
+        return [
+            Problem(
+                shown_as,
+                str(block.number),
+                "heading",
+                f"标题最多四级，此处为{block.level}级",
+                f"headings go down to level 4, this one is level {block.level}",
+            )
+        ]
     if block.level >= 0 and not block.text:
-        return [Problem(shown_as, str(block.number), "heading", "标题或条目内容为空",
-                        "empty heading or list item")]
+        return [
+            Problem(
+                shown_as,
+                str(block.number),
+                "heading",
+                "标题或条目内容为空",
+                "empty heading or list item",
+            )
+        ]
     return []
 
 
@@ -91,10 +106,15 @@ def _check_levels(blocks: list[_Line], shown_as: str) -> list[Problem]:
     for block in blocks:
         if 1 <= block.level <= MAX_LEVEL:
             if block.level > current + 1:
-                problems.append(Problem(
-                    shown_as, str(block.number), "heading",
-                    f"{block.level}级标题前缺少{block.level - 1}级标题",
-                    f"level-{block.level} heading without a level-{block.level - 1} heading above"))
+                problems.append(
+                    Problem(
+                        shown_as,
+                        str(block.number),
+                        "heading",
+                        f"{block.level}级标题前缺少{block.level - 1}级标题",
+                        f"level-{block.level} heading without a level-{block.level - 1} heading above",
+                    )
+                )
             current = block.level
     return problems
 
@@ -107,8 +127,9 @@ def _number(blocks: list[_Line]) -> list[Paragraph]:
     pending: tuple[int, str] | None = None  # a run-in heading waiting for its paragraph
     for block in blocks:
         if block.level == -1:
-            paragraphs.append(_heading(*pending, block.text) if pending else
-                              Paragraph("body", "", block.text))
+            paragraphs.append(
+                _heading(*pending, block.text) if pending else Paragraph("body", "", block.text)
+            )
             pending = None
             continue
         if pending:
@@ -118,7 +139,7 @@ def _number(blocks: list[_Line]) -> list[Paragraph]:
         if block.level:
             current = level
         counters[level] += 1
-        counters[level + 1:] = [0] * (len(counters) - level - 1)
+        counters[level + 1 :] = [0] * (len(counters) - level - 1)
         numbered = heading_numeral(min(level, MAX_LEVEL), counters[level]) + block.text
         if block.level == 0:
             paragraphs.append(Paragraph("body", "", numbered))

@@ -14,8 +14,9 @@ def broken_copy(tmp_path: Path) -> Path:
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
     campaign = data / "campaign.yaml"
-    campaign.write_text(campaign.read_text(encoding="utf-8").replace("deadline:", "deadlin:"),
-                        encoding="utf-8")
+    campaign.write_text(
+        campaign.read_text(encoding="utf-8").replace("deadline:", "deadlin:"), encoding="utf-8"
+    )
     return data
 
 

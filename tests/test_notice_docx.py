@@ -74,8 +74,9 @@ def docx_text(path: Path) -> str:
     if document.settings.odd_and_even_pages_header_footer:
         footers.append(block_texts(last.even_page_footer._element))
     # The 版记 page may be odd or even in a word processor's layout: both footers must be it.
-    assert all(seedtext.normalise("".join(f)) == seedtext.normalise("".join(footers[0]))
-               for f in footers), footers
+    assert all(
+        seedtext.normalise("".join(f)) == seedtext.normalise("".join(footers[0])) for f in footers
+    ), footers
     return "\n".join(body + footers[0])
 
 
@@ -85,12 +86,16 @@ def pdf_page_text(page) -> str:
 
     def outside_tables(obj) -> bool:
         centre_x, centre_y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(t.bbox[0] <= centre_x <= t.bbox[2] and t.bbox[1] <= centre_y <= t.bbox[3]
-                       for t in tables)
+        return not any(
+            t.bbox[0] <= centre_x <= t.bbox[2] and t.bbox[1] <= centre_y <= t.bbox[3]
+            for t in tables
+        )
 
-    blocks = [(line["top"], line["text"])
-              for line in page.filter(outside_tables).extract_text_lines()
-              if not PAGE_NUMBER.match(line["text"].strip())]
+    blocks = [
+        (line["top"], line["text"])
+        for line in page.filter(outside_tables).extract_text_lines()
+        if not PAGE_NUMBER.match(line["text"].strip())
+    ]
     for table in tables:
         cells = [cell or "" for row in table.extract() for cell in row]
         blocks.append((table.bbox[1], "\n".join(cells)))
@@ -113,11 +118,14 @@ def texts(rendered_notice) -> dict[str, str]:
 
 
 def first_difference(a: str, b: str, context: int = 30) -> str:
-    index = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
-                 min(len(a), len(b)))
-    return (f"first difference at {index} (lengths {len(a)} / {len(b)}):\n"
-            f"  DOCX …{a[max(0, index - context) : index + context]}…\n"
-            f"  PDF  …{b[max(0, index - context) : index + context]}…")
+    index = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    return (
+        f"first difference at {index} (lengths {len(a)} / {len(b)}):\n"
+        f"  DOCX …{a[max(0, index - context) : index + context]}…\n"
+        f"  PDF  …{b[max(0, index - context) : index + context]}…"
+    )
 
 
 # --- 1. LibreOffice opens it --------------------------------------------------------------------
@@ -125,21 +133,36 @@ def first_difference(a: str, b: str, context: int = 30) -> str:
 
 def test_docx_converts_with_libreoffice(rendered_notice, tmp_path):
     soffice = shutil.which("soffice")
-    assert soffice, ("soffice (LibreOffice) is not installed; `make test` installs it "
-                     "(Debian: libreoffice-writer-nogui)")
+    assert soffice, (
+        "soffice (LibreOffice) is not installed; `make test` installs it "
+        "(Debian: libreoffice-writer-nogui)"
+    )
     source = tmp_path / "通知.docx"
     shutil.copyfile(rendered_notice.docx, source)
     out = tmp_path / "out"
     result = subprocess.run(
-        [soffice, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(out), str(source)],
-        capture_output=True, text=True, timeout=180, check=False)
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     converted = out / "通知.pdf"
     assert converted.is_file(), f"no PDF written: {result.stdout}{result.stderr}"
     expected = page_count(rendered_notice.pdf)
     assert abs(page_count(converted) - expected) <= 1, (
-        f"LibreOffice lays the DOCX out on {page_count(converted)} pages, WeasyPrint on {expected}")
+        f"LibreOffice lays the DOCX out on {page_count(converted)} pages, WeasyPrint on {expected}"
+    )
 
 
 # --- 2. the same text ---------------------------------------------------------------------------
@@ -170,11 +193,20 @@ def test_every_seed_sentence_is_in_both(texts):
 def test_rendering_twice_gives_identical_bytes(rendered_notice, tmp_path):
     """A second run, in another process with another hash seed and a later clock, is identical."""
     second = tmp_path / "forms-run-2"
-    script = ("import sys; from pathlib import Path; from generator.forms import run_forms; "
-              "run_forms(Path(sys.argv[1]), Path(sys.argv[2]))")
+    script = (
+        "import sys; from pathlib import Path; from generator.forms import run_forms; "
+        "run_forms(Path(sys.argv[1]), Path(sys.argv[2]))"
+    )
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(REPO)}
-    result = subprocess.run([sys.executable, "-c", script, str(DATA), str(second)], cwd=REPO,
-                            env=env, capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(DATA), str(second)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     for name in ("通知.pdf", "通知.docx"):
         first_bytes = (rendered_notice.out_dir / "forms" / name).read_bytes()
@@ -188,8 +220,11 @@ def test_rendering_twice_gives_identical_bytes(rendered_notice, tmp_path):
 def test_docx_names_the_official_fonts(rendered_notice, font_map):
     official = {font.docx_name for font in font_map.values()}
     with zipfile.ZipFile(rendered_notice.docx) as package:
-        parts = {name: etree.fromstring(package.read(name)) for name in package.namelist()
-                 if name.startswith("word/") and name.endswith(".xml")}
+        parts = {
+            name: etree.fromstring(package.read(name))
+            for name in package.namelist()
+            if name.startswith("word/") and name.endswith(".xml")
+        }
     assert "word/styles.xml" in parts and "word/document.xml" in parts
     named = set()
     for name in ("word/styles.xml", "word/document.xml"):
@@ -199,8 +234,23 @@ def test_docx_names_the_official_fonts(rendered_notice, font_map):
                 assert east_asian in official, f"{name}: w:eastAsia={east_asian!r}"
                 named.add(east_asian)
     assert named == official, f"official names never used: {official - named}"
-    themed = {name: sum(1 for element in root.iter()
-                        if f"{{{W_NS}}}eastAsiaTheme" in element.attrib)
-              for name, root in parts.items()}
+    themed = {
+        name: sum(1 for element in root.iter() if f"{{{W_NS}}}eastAsiaTheme" in element.attrib)
+        for name, root in parts.items()
+    }
     themed = {name: count for name, count in themed.items() if count}
     assert not themed, f"w:eastAsiaTheme attributes left (they override w:eastAsia): {themed}"
+
+
+def test_committed_template_is_what_its_script_generates(tmp_path):
+    """templates/docx/notice.docx and tools/make_docx_templates.py never drift apart."""
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(
+        [sys.executable, str(root / "tools" / "make_docx_templates.py"), str(tmp_path)],
+        check=True,
+        capture_output=True,
+    )
+    committed = (root / "templates" / "docx" / "notice.docx").read_bytes()
+    assert (tmp_path / "notice.docx").read_bytes() == committed, (
+        "run .venv/bin/python tools/make_docx_templates.py and commit the template"
+    )

@@ -46,11 +46,14 @@ def family(char: dict) -> str:
 def is_cjk(text: str) -> bool:
     """Whether a character is a CJK ideograph or full-width punctuation (one em wide)."""
     code = ord(text)
-    return (0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF  # ideographs
-            or 0x3000 <= code <= 0x303F  # 、。〈〉《》〔〕…
-            or 0xFF01 <= code <= 0xFF60  # ，：；（）！？…
-            or 0x2018 <= code <= 0x201D  # ‘’“”
-            or code in (0x2014, 0x2026))  # — …
+    return (
+        0x3400 <= code <= 0x4DBF
+        or 0x4E00 <= code <= 0x9FFF  # ideographs
+        or 0x3000 <= code <= 0x303F  # 、。〈〉《》〔〕…
+        or 0xFF01 <= code <= 0xFF60  # ，：；（）！？…
+        or 0x2018 <= code <= 0x201D  # ‘’“”
+        or code in (0x2014, 0x2026)
+    )  # — …
 
 
 @dataclass
@@ -86,8 +89,11 @@ class Line:
 
     def body_chars(self) -> list[dict]:
         """The chars in the body font: 仿宋 at 16 pt."""
-        return [c for c, role in zip(self.chars, self.roles, strict=True)
-                if role == "仿宋" and abs(c["size"] - BODY_PT) < 0.1]
+        return [
+            c
+            for c, role in zip(self.chars, self.roles, strict=True)
+            if role == "仿宋" and abs(c["size"] - BODY_PT) < 0.1
+        ]
 
     @property
     def has_body_font(self) -> bool:
@@ -114,8 +120,10 @@ class Line:
         return all(is_cjk(c["text"]) for c in self.chars)
 
     def __repr__(self) -> str:
-        return (f"Line({self.text!r}, top={self.top:.2f}, x0={self.x0:.2f}, x1={self.x1:.2f}, "
-                f"centre={self.centre:.2f}, size={self.size:g})")
+        return (
+            f"Line({self.text!r}, top={self.top:.2f}, x0={self.x0:.2f}, x1={self.x1:.2f}, "
+            f"centre={self.centre:.2f}, size={self.size:g})"
+        )
 
 
 def role_of(fontname: str, roles_by_family: dict[str, str]) -> str | None:
@@ -163,15 +171,19 @@ class Page:
     @property
     def body_lines(self) -> list[Line]:
         """Lines of 3号 text inside the 版心 (仿宋, and 黑体/楷体 headings)."""
-        return [line for line in self.text_lines
-                if all(abs(c["size"] - BODY_PT) < 0.1 for c in line.chars)]
+        return [
+            line
+            for line in self.text_lines
+            if all(abs(c["size"] - BODY_PT) < 0.1 for c in line.chars)
+        ]
 
 
 @pytest.fixture(scope="module")
 def roles_by_family(font_map) -> dict[str, str]:
     # Longest family first, so "GW-Song" never claims "GW-SongX".
-    pairs = sorted(((f.css_family, role) for role, f in font_map.items()),
-                   key=lambda pair: -len(pair[0]))
+    pairs = sorted(
+        ((f.css_family, role) for role, f in font_map.items()), key=lambda pair: -len(pair[0])
+    )
     return dict(pairs)
 
 
@@ -183,8 +195,10 @@ def pdf(rendered_notice):
 
 @pytest.fixture(scope="module")
 def pages(pdf, roles_by_family) -> list[Page]:
-    return [Page(index + 1, page_lines(page, roles_by_family), page)
-            for index, page in enumerate(pdf.pages)]
+    return [
+        Page(index + 1, page_lines(page, roles_by_family), page)
+        for index, page in enumerate(pdf.pages)
+    ]
 
 
 def signature_page(pages: list[Page], date: str) -> Page:
@@ -205,9 +219,9 @@ def full_pages(pages: list[Page], date: str) -> list[Page]:
     """The flowing pages that hold 22 lines of 3号 body text (no title on them)."""
     flowing = flow_pages(pages, date)
     full = [page for page in flowing if len(page.body_lines) == LINES_PER_PAGE]
-    assert len(full) >= 3, (
-        "expected several pages of 22 body lines; lines per page: "
-        + ", ".join(f"p{page.number}: {len(page.body_lines)}" for page in flowing))
+    assert len(full) >= 3, "expected several pages of 22 body lines; lines per page: " + ", ".join(
+        f"p{page.number}: {len(page.body_lines)}" for page in flowing
+    )
     return full
 
 
@@ -243,8 +257,9 @@ def test_top_margin_on_full_pages(pages, notice_context):
     for page in full_pages(pages, notice_context.date):
         # Full pages hold 22 consecutive lines; measure from the first in the body font
         # (a heading's glyphs sit slightly off its line box).
-        index, first = next((i, line) for i, line in enumerate(page.text_lines)
-                            if line.has_body_font)
+        index, first = next(
+            (i, line) for i, line in enumerate(page.text_lines) if line.has_body_font
+        )
         top = first.centre - (index + 0.5) * PITCH
         assert top == pytest.approx(TOP, abs=1), f"page {page.number}: 版心 top at {mm(top)}"
 
@@ -264,17 +279,20 @@ def test_lines_sit_on_the_22_line_grid(pages, notice_context):
         # The text runs on to the next page only once this one is full.
         assert max(slots) == LINES_PER_PAGE - 1, (
             f"page {page.number}: last line in slot {max(slots)}, the 版心's last line "
-            f"({LINES_PER_PAGE - 1}) left empty")
+            f"({LINES_PER_PAGE - 1}) left empty"
+        )
 
 
 def test_full_pages_hold_22_body_lines(pages, notice_context):
     flowing = flow_pages(pages, notice_context.date)
     full = full_pages(pages, notice_context.date)
-    titled = [page.number for page in flowing
-              if any(line.size > BODY_PT + 1 for line in page.text_lines)]
+    titled = [
+        page.number for page in flowing if any(line.size > BODY_PT + 1 for line in page.text_lines)
+    ]
     # Every flowing page without a title line carries 22 lines of 3号 text.
     assert [page.number for page in full] == [
-        page.number for page in flowing if page.number not in titled]
+        page.number for page in flowing if page.number not in titled
+    ]
     for page in full:
         slots = sorted(line.slot for line in page.body_lines)
         assert slots == list(range(LINES_PER_PAGE)), f"page {page.number}: {slots}"
@@ -301,8 +319,9 @@ def test_28_characters_per_line(pages, notice_context):
     assert len(longest.chars) == CHARS_PER_LINE, f"longest all-CJK line: {longest}"
     # A paragraph's non-final line is followed by a line that starts flush left (its
     # continuation); first lines are indented two characters, headings too.
-    non_final = [line for line, following in pairwise(lines)
-                 if following.x0 < LEFT + 1 and line.all_cjk]
+    non_final = [
+        line for line, following in pairwise(lines) if following.x0 < LEFT + 1 and line.all_cjk
+    ]
     counts = Counter(len(line.chars) for line in non_final)
     assert len(non_final) > 50, counts
     assert counts.most_common(1)[0][0] == CHARS_PER_LINE, counts
@@ -312,13 +331,19 @@ def test_28_characters_per_line(pages, notice_context):
 
 
 def is_red(colour) -> bool:
-    return (colour is not None and len(colour) == 3
-            and colour[0] > 0.5 and colour[1] < 0.3 and colour[2] < 0.3)
+    return (
+        colour is not None
+        and len(colour) == 3
+        and colour[0] > 0.5
+        and colour[1] < 0.3
+        and colour[2] < 0.3
+    )
 
 
 def test_issuer_mark_is_red_on_one_line_72_mm_down(pages, notice_context):
-    red = [line for line in pages[0].lines
-           if any(is_red(c["non_stroking_color"]) for c in line.chars)]
+    red = [
+        line for line in pages[0].lines if any(is_red(c["non_stroking_color"]) for c in line.chars)
+    ]
     assert len(red) == 1, f"the 发文机关标志 should be one red line: {red}"
     mark = red[0]
     assert all(is_red(c["non_stroking_color"]) for c in mark.chars)
@@ -469,8 +494,14 @@ def embedded_fonts(pdf_path: Path) -> dict[str, str]:
             for descendant in descendants:
                 base = str(descendant["/BaseFont"]).lstrip("/").split("+", 1)[-1]
                 descriptor = descendant["/FontDescriptor"].get_object()
-                program = next((descriptor[key] for key in ("/FontFile2", "/FontFile3", "/FontFile")
-                                if key in descriptor), None)
+                program = next(
+                    (
+                        descriptor[key]
+                        for key in ("/FontFile2", "/FontFile3", "/FontFile")
+                        if key in descriptor
+                    ),
+                    None,
+                )
                 assert program is not None, f"font {base} is not embedded"
                 with TTFont(io.BytesIO(program.get_object().get_data())) as embedded:
                     found[base] = str(embedded["name"].getDebugName(6))
@@ -496,15 +527,19 @@ def renderer(font_map):
     return PdfRenderer(font_map)
 
 
-@pytest.mark.parametrize("character", [
-    pytest.param("😀", id="emoji"),
-    pytest.param("\U00020000", id="cjk-ext-b"),  # no font has it: a tofu, not a fallback
-])
+@pytest.mark.parametrize(
+    "character",
+    [
+        pytest.param("😀", id="emoji"),
+        pytest.param("\U00020000", id="cjk-ext-b"),  # no font has it: a tofu, not a fallback
+    ],
+)
 def test_character_missing_from_the_mapped_fonts_is_refused(renderer, character):
     from generator.errors import FontError
 
-    html = ('<html><body><p style="font-family: GW-FangSong">'
-            f"述职评议{character}考核</p></body></html>")
+    html = (
+        f'<html><body><p style="font-family: GW-FangSong">述职评议{character}考核</p></body></html>'
+    )
     with pytest.raises(FontError):
         renderer.render(html)
 

@@ -19,9 +19,12 @@ def plan_of(tmp_path, text):
 
 
 def test_headings_items_and_run_in_headings(tmp_path):
-    paragraphs = plan_of(tmp_path, "开头段落。\n\n# 时间安排\n\n正文\n接续。\n\n# 主要内容\n\n"
-                                   "1. 第一项。\n2. 第二项。\n\n# 实施步骤\n\n## 调研总结情况。\n\n"
-                                   "各党支部书记要调研。\n\n## 单独标题\n\n### 细目\n")
+    paragraphs = plan_of(
+        tmp_path,
+        "开头段落。\n\n# 时间安排\n\n正文\n接续。\n\n# 主要内容\n\n"
+        "1. 第一项。\n2. 第二项。\n\n# 实施步骤\n\n## 调研总结情况。\n\n"
+        "各党支部书记要调研。\n\n## 单独标题\n\n### 细目\n",
+    )
     assert paragraphs == [
         Paragraph("body", "", "开头段落。"),
         Paragraph("h1", "一、时间安排", ""),
@@ -45,8 +48,9 @@ def test_skipped_level_and_too_deep_are_reported_with_lines(tmp_path):
     ]
 
 
-@pytest.mark.parametrize(("n", "text"), [(1, "一"), (10, "十"), (13, "十三"), (20, "二十"),
-                                         (99, "九十九")])
+@pytest.mark.parametrize(
+    ("n", "text"), [(1, "一"), (10, "十"), (13, "十三"), (20, "二十"), (99, "九十九")]
+)
 def test_chinese_numbers(n, text):
     assert chinese_number(n) == text
 

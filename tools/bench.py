@@ -11,13 +11,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.documents.evaluation_form import branch_form  # noqa: E402
-from generator.documents.notice import build_notice  # noqa: E402
-from generator.fonts import load_font_map  # noqa: E402
-from generator.forms import load_inputs, render_notice  # noqa: E402
-from generator.render.parallel import render_batches, split_evenly  # noqa: E402
-from generator.render.pdf import PdfRenderer  # noqa: E402
-from generator.templating import html_environment  # noqa: E402
+from generator.documents.evaluation_form import branch_form
+from generator.documents.notice import build_notice
+from generator.fonts import load_font_map
+from generator.forms import load_inputs, render_notice
+from generator.render.parallel import render_batches, split_evenly
+from generator.render.pdf import PdfRenderer
+from generator.templating import html_environment
 
 FORMS = 100
 
@@ -49,20 +49,25 @@ def main() -> None:
     line("PDF (two layouts + write)", pages, full_s)
 
     bands, town = campaign.rules.bands, campaign.issuer.town
-    forms = [branch_form(town, bands, secretaries[i % len(secretaries)].name, 18, 2)
-             for i in range(FORMS)]
+    forms = [
+        branch_form(town, bands, secretaries[i % len(secretaries)].name, 18, 2)
+        for i in range(FORMS)
+    ]
     template = html_environment().get_template("evaluation_forms.html")
     batch_html = template.render(forms=forms, title="评议表")
     print(f"{FORMS} one-page 评议表:")
     document, layout_s = timed(lambda: renderer.layout(batch_html))
     line("layout only (one batch)", len(document.pages), layout_s)
-    _, one_s = timed(lambda: [renderer.render(template.render(forms=[f], title="评议表"))
-                              for f in forms])
+    _, one_s = timed(
+        lambda: [renderer.render(template.render(forms=[f], title="评议表")) for f in forms]
+    )
     line("one at a time (layout + write each)", FORMS, one_s)
     pdfs, batch_s = timed(lambda: renderer.render_batch(batch_html, FORMS))
     line("batched, one core (layout + write + split)", len(pdfs), batch_s)
-    jobs = [(template.render(forms=chunk, title="评议表"), len(chunk))
-            for chunk in split_evenly(forms, 2)]
+    jobs = [
+        (template.render(forms=chunk, title="评议表"), len(chunk))
+        for chunk in split_evenly(forms, 2)
+    ]
     pdfs, parallel_s = timed(lambda: render_batches(fonts, jobs))
     line("batched, both cores", len(pdfs), parallel_s)
     print(f"  batched on both cores runs at {layout_s / parallel_s:.0%} of layout-only speed")

@@ -8,9 +8,11 @@ source; it is kept so a template can be rebuilt after a change of layout.
 from __future__ import annotations
 
 import copy
+import io
 import re
 import sys
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 from docx import Document
@@ -23,10 +25,12 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from generator.fonts import load_font_map  # noqa: E402
+from generator.fonts import load_font_map
+from generator.render.docx import deterministic_zip
 
 TARGET = Path(__file__).resolve().parent.parent / "templates" / "docx"
 LINE = Pt(28.95)  # 225 mm / 22 lines, as Word's grid gives it (579 twips)
+TEMPLATE_DATE = datetime(2022, 1, 1)  # fixed, so the same script gives the same bytes
 RED = RGBColor(0xE6, 0x00, 0x00)
 FORM_ROWS = (Mm(11), Mm(11), Mm(26), Mm(42), Mm(42))  # the 评议表's rows, as in form.css
 LABEL_WIDTH, SCORE_WIDTH = Mm(44), Mm(11.2)
@@ -44,8 +48,9 @@ def set_east_asian_font(element_rpr, name: str) -> None:
         fonts.attrib.pop(qn(theme), None)
 
 
-def add_style(doc, name, font, size_pt, *, base="Normal", align=None, indent_chars=0,
-              color=None, line=LINE):
+def add_style(
+    doc, name, font, size_pt, *, base="Normal", align=None, indent_chars=0, color=None, line=LINE
+):
     style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = doc.styles[base]
     style.font.size = Pt(size_pt)
@@ -95,16 +100,24 @@ def base_document(fonts):
     name = lambda role: fonts[role].docx_name  # noqa: E731
     add_style(doc, "正文", name("仿宋"), 16, indent_chars=2)
     add_style(doc, "一级标题", name("黑体"), 16, indent_chars=2)
-    add_style(doc, "发文机关标志", name("小标宋"), 38.5, align=WD_ALIGN_PARAGRAPH.CENTER,
-              color=RED, line=Pt(44))
+    add_style(
+        doc,
+        "发文机关标志",
+        name("小标宋"),
+        38.5,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        color=RED,
+        line=Pt(44),
+    )
     add_style(doc, "发文字号", name("仿宋"), 16, align=WD_ALIGN_PARAGRAPH.CENTER)
     add_style(doc, "标题", name("小标宋"), 22, align=WD_ALIGN_PARAGRAPH.CENTER)
     add_style(doc, "主送机关", name("仿宋"), 16)
     add_style(doc, "署名", name("仿宋"), 16, align=WD_ALIGN_PARAGRAPH.RIGHT)
     add_style(doc, "附件标识", name("黑体"), 16)
     add_style(doc, "表格文字", name("仿宋"), 14, align=WD_ALIGN_PARAGRAPH.CENTER, line=Pt(19))
-    add_style(doc, "表注", name("仿宋"), 14, indent_chars=0, line=Pt(21)).paragraph_format \
-        .first_line_indent = Pt(28)
+    add_style(
+        doc, "表注", name("仿宋"), 14, indent_chars=0, line=Pt(21)
+    ).paragraph_format.first_line_indent = Pt(28)
     add_style(doc, "版记", name("仿宋"), 14, line=Pt(20))
     add_style(doc, "页码", name("宋体"), 14, line=Pt(14))
     kai = doc.styles.add_style("楷体引题", WD_STYLE_TYPE.CHARACTER)
@@ -160,7 +173,9 @@ def set_cell_border(cell, **edges):
 
 def form_block(doc, form="a.form", label="a.label"):
     """Add one 附件: its label, the form's title, the table and the note."""
-    doc.add_paragraph(f"{{{{ {label} }}}}", style="附件标识").paragraph_format.page_break_before = True
+    doc.add_paragraph(
+        f"{{{{ {label} }}}}", style="附件标识"
+    ).paragraph_format.page_break_before = True
     doc.add_paragraph("", style="正文")
     doc.add_paragraph(f"{{{{ {form}.title }}}}", style="标题")
     table = doc.add_table(rows=5, cols=11)
@@ -175,7 +190,9 @@ def form_block(doc, form="a.form", label="a.label"):
             cell.paragraphs[0].style = doc.styles["表格文字"]
     header = table.rows[0].cells
     header[0].merge(table.rows[1].cells[0]).paragraphs[0].text = "评价内容"
-    loop_row(table.rows[0], f"span in {form}.header", "{% colspan span.scores|length %}{{ span.grade }}")
+    loop_row(
+        table.rows[0], f"span in {form}.header", "{% colspan span.scores|length %}{{ span.grade }}"
+    )
     loop_row(table.rows[1], f"score in {form}.scores", "{{ score }}")
     for row, question in zip(table.rows[2:], range(3), strict=True):
         row.cells[0].paragraphs[0].text = f"{{{{ {form}.questions[{question}] }}}}"
@@ -237,8 +254,10 @@ def imprint_footer(footer, styles):
 def fix_copy_row_tag(table):
     """Move the {%tr if %} / {%tr endif %} tags into rows of their own around the 抄送 row."""
     rows = table._tbl.findall(qn("w:tr"))
-    for text, anchor, where in (("{%tr if n.copy_to %}", rows[0], "before"),
-                                ("{%tr endif %}", rows[0], "after")):
+    for text, anchor, where in (
+        ("{%tr if n.copy_to %}", rows[0], "before"),
+        ("{%tr endif %}", rows[0], "after"),
+    ):
         row = copy.deepcopy(rows[0])
         for t in row.iter(qn("w:t")):
             t.text = ""
@@ -266,9 +285,12 @@ def build_notice(fonts) -> Document:
     number = doc.add_paragraph("{{ n.number }}", style="发文字号")
     number.paragraph_format.space_after = Mm(4)
     pPr = number._p.get_or_add_pPr()
-    pPr.append(parse_xml(
-        f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="12" w:space="1" '
-        'w:color="E60000"/></w:pBdr>'))
+    pPr.append(
+        parse_xml(
+            f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="12" w:space="1" '
+            'w:color="E60000"/></w:pBdr>'
+        )
+    )
     doc.add_paragraph("", style="正文")
     doc.add_paragraph("", style="正文")
     tag(doc, "{%p for line in n.title_lines %}")
@@ -284,7 +306,9 @@ def build_notice(fonts) -> Document:
     doc.add_paragraph("", style="正文")
     tag(doc, "{%p for p in n.plan %}")
     tag(doc, "{%p if p.kind == 'h1' %}")
-    doc.add_paragraph("{{ p.head }}{{ p.text }}", style="一级标题").paragraph_format.keep_with_next = True
+    doc.add_paragraph(
+        "{{ p.head }}{{ p.text }}", style="一级标题"
+    ).paragraph_format.keep_with_next = True
     tag(doc, "{%p elif p.kind == 'h2' %}")
     lead = doc.add_paragraph(style="正文")
     lead.add_run("{{ p.head }}", style="楷体引题")
@@ -295,8 +319,9 @@ def build_notice(fonts) -> Document:
     tag(doc, "{%p endfor %}")
     doc.add_paragraph("", style="正文")
     tag(doc, "{%p for name in n.attachment_names %}")
-    note = doc.add_paragraph("{% if loop.first %}{{ n.attachment_intro }}{% endif %}{{ name }}",
-                             style="正文")
+    note = doc.add_paragraph(
+        "{% if loop.first %}{{ n.attachment_intro }}{% endif %}{{ name }}", style="正文"
+    )
     note.paragraph_format.first_line_indent = Pt(-3 * 15.79)
     note.paragraph_format.left_indent = Pt(5 * 15.79)
     tag(doc, "{%p endfor %}")
@@ -326,14 +351,18 @@ def build_notice(fonts) -> Document:
     main_sectPr = doc.element.body.findall(".//" + qn("w:pPr") + "/" + qn("w:sectPr"))[-1]
     holder = main_sectPr.getparent().getparent()
     holder.getparent().remove(holder)
-    for paragraph, condition in ((main_section_break, "not n_layout.own_page"),
-                                 (own_page_break, "n_layout.own_page")):
-        paragraph._p.addprevious(parse_xml(
-            f'<w:p {nsdecls("w")}><w:r><w:t>{{%p if {condition} %}}</w:t></w:r></w:p>'))
+    for paragraph, condition in (
+        (main_section_break, "not n_layout.own_page"),
+        (own_page_break, "n_layout.own_page"),
+    ):
+        paragraph._p.addprevious(
+            parse_xml(f"<w:p {nsdecls('w')}><w:r><w:t>{{%p if {condition} %}}</w:t></w:r></w:p>")
+        )
         paragraph._p.get_or_add_pPr().append(copy.deepcopy(main_sectPr))
         tiny(paragraph)
-        paragraph._p.addnext(parse_xml(
-            f'<w:p {nsdecls("w")}><w:r><w:t>{{%p endif %}}</w:t></w:r></w:p>'))
+        paragraph._p.addnext(
+            parse_xml(f"<w:p {nsdecls('w')}><w:r><w:t>{{%p endif %}}</w:t></w:r></w:p>")
+        )
     last_type = last._sectPr.find(qn("w:type"))
     if last_type is None:
         last_type = OxmlElement("w:type")
@@ -344,11 +373,14 @@ def build_notice(fonts) -> Document:
 
 def templated(xml: str) -> str:
     """Turn the placeholders python-docx cannot write into Jinja expressions."""
-    return (xml
-            .replace('w:right="15540"', 'w:right="{{ (n.signature_right_em * 315.8)|int }}"')
-            .replace('w:val="PLACEHOLDER_SECTION_START"',
-                     'w:val="{{ \'evenPage\' if n_layout.own_page else \'nextPage\' }}"')
-            .replace('w:val="77"', 'w:val="{{ (n.mark_size_pt * 2)|int }}"'))
+    return (
+        xml.replace('w:right="15540"', 'w:right="{{ (n.signature_right_em * 315.8)|int }}"')
+        .replace(
+            'w:val="PLACEHOLDER_SECTION_START"',
+            "w:val=\"{{ 'evenPage' if n_layout.own_page else 'nextPage' }}\"",
+        )
+        .replace('w:val="77"', 'w:val="{{ (n.mark_size_pt * 2)|int }}"')
+    )
 
 
 EAST_ASIA_THEME = re.compile(rb'\s+w:eastAsiaTheme="[^"]*"')
@@ -362,19 +394,26 @@ def save(doc: Document, target: Path) -> None:
     give East Asian text the theme's font instead of the official one: it is removed everywhere,
     so those styles fall back to the document default (仿宋).
     """
-    doc.save(target)
-    with zipfile.ZipFile(target) as zin:
+    properties = doc.core_properties
+    properties.author = properties.last_modified_by = "述职评议考核"
+    properties.created = properties.modified = TEMPLATE_DATE
+    properties.revision = 1
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    with zipfile.ZipFile(buffer) as zin:
         entries = {name: zin.read(name) for name in zin.namelist()}
     entries["word/document.xml"] = templated(entries["word/document.xml"].decode()).encode()
     for name in entries:
         if name.startswith("word/") and name.endswith(".xml"):
             entries[name] = EAST_ASIA_THEME.sub(b"", entries[name])
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+    with zipfile.ZipFile(buffer := io.BytesIO(), "w", zipfile.ZIP_DEFLATED) as zout:
         for name, data in entries.items():
             zout.writestr(name, data)
+    target.write_bytes(deterministic_zip(buffer.getvalue()))
 
 
 if __name__ == "__main__":
-    TARGET.mkdir(parents=True, exist_ok=True)
-    save(build_notice(load_font_map()), TARGET / "notice.docx")
-    print(f"wrote {TARGET / 'notice.docx'}")
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else TARGET
+    folder.mkdir(parents=True, exist_ok=True)
+    save(build_notice(load_font_map()), folder / "notice.docx")
+    print(f"wrote {folder / 'notice.docx'}")

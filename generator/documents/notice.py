@@ -53,21 +53,33 @@ def plan_title(notice_title: str) -> str:
     """Return the 工作方案's own title: what the notice title quotes in 《》."""
     quoted = re.search(r"《(.+)》", notice_title)
     if not quoted:
-        raise InputError([Problem("campaign.yaml", "1", "notice.title",
-                                  "通知标题应以《》引出所印发的工作方案名称",
-                                  "the notice title must quote the plan's title in 《》")])
+        raise InputError(
+            [
+                Problem(
+                    "campaign.yaml",
+                    "1",
+                    "notice.title",
+                    "通知标题应以《》引出所印发的工作方案名称",
+                    "the notice title must quote the plan's title in 《》",
+                )
+            ]
+        )
     return quoted[1].replace("〈", "《").replace("〉", "》")
 
 
-def build_notice(campaign: Campaign, secretaries: list[Secretary],
-                 plan: list[Paragraph]) -> Notice:
+def build_notice(campaign: Campaign, secretaries: list[Secretary], plan: list[Paragraph]) -> Notice:
     """Return the 通知's context from the campaign, its secretaries and the plan's text."""
     notice, issuer, rules = campaign.notice, campaign.issuer, campaign.rules
     quoted = plan_title(notice.title)
     branches = sum(1 for s in secretaries if s.role == "branch")
     form_pair = [
-        forms.branch_form(issuer.town, rules.bands, forms.BLANK_NAME, branches,
-                          rules.distribution.low_grades_expected),
+        forms.branch_form(
+            issuer.town,
+            rules.bands,
+            forms.BLANK_NAME,
+            branches,
+            rules.distribution.low_grades_expected,
+        ),
         forms.committee_form(issuer.town, rules.bands),
     ]
     date = chinese_date(notice.date)
@@ -83,8 +95,10 @@ def build_notice(campaign: Campaign, secretaries: list[Secretary],
         plan_title_lines=title_lines(quoted, TITLE_CHARS),
         plan=plan,
         attachment_intro="附件：",
-        attachment_names=[f"{i}.{forms.ATTACHMENT_NAMES[role]}"
-                          for i, role in enumerate(("branch", "committee"), start=1)],
+        attachment_names=[
+            f"{i}.{forms.ATTACHMENT_NAMES[role]}"
+            for i, role in enumerate(("branch", "committee"), start=1)
+        ],
         signature=issuer.name,
         signature_right_em=_signature_indent(issuer.name, date),
         date=date,

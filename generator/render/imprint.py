@@ -13,7 +13,10 @@ import weasyprint
 
 FLOW_END = "flow-end"  # id of an empty element after the last text
 IMPRINT = "imprint"  # id of the absolutely positioned 版记
-NO_NUMBER = "@page :nth({page}) {{ @bottom-left {{ content: none !important }} @bottom-right {{ content: none !important }} }}"
+NO_NUMBER = (
+    "@page :nth({page}) {{ @bottom-left {{ content: none !important }}"
+    " @bottom-right {{ content: none !important }} }}"
+)
 OWN_PAGE = ".imprint-page { break-before: left; }"
 
 

@@ -58,8 +58,9 @@ def _units(runs: list[Run]) -> list[list[tuple[str, int]]]:
     return units
 
 
-def break_lines(runs: list[Run], size_pt: float, spacing_pt: float, measure_pt: float,
-                indent_pt: float) -> list[tuple[list[tuple[str, int]], float | None]]:
+def break_lines(
+    runs: list[Run], size_pt: float, spacing_pt: float, measure_pt: float, indent_pt: float
+) -> list[tuple[list[tuple[str, int]], float | None]]:
     """Return the lines, each with the letter-spacing that fills the measure (None: last line)."""
     units = _units(runs)
     width = [sum(advance(c, runs[i].font_file) * size_pt + spacing_pt for c, i in u) for u in units]
@@ -80,8 +81,9 @@ def break_lines(runs: list[Run], size_pt: float, spacing_pt: float, measure_pt: 
         if closers > end and used + pulled <= available + MAX_SQUEEZE_EM * size_pt:
             end = closers  # pull the closing marks in, tightening the line
         else:
-            while end - start > 1 and (units[end][0][0] in NO_LINE_START
-                                       or units[end - 1][-1][0] in NO_LINE_END):
+            while end - start > 1 and (
+                units[end][0][0] in NO_LINE_START or units[end - 1][-1][0] in NO_LINE_END
+            ):
                 end -= 1  # push a character down, loosening the line
         lines.append((start, end, available))
         start, available = end, measure_pt
@@ -96,12 +98,14 @@ def break_lines(runs: list[Run], size_pt: float, spacing_pt: float, measure_pt: 
     return result
 
 
-def justified_html(runs: list[Run], size_pt: float, spacing_pt: float, measure_pt: float,
-                   indent_pt: float) -> Markup:
+def justified_html(
+    runs: list[Run], size_pt: float, spacing_pt: float, measure_pt: float, indent_pt: float
+) -> Markup:
     """Return the paragraph as one block per line, each spaced to fill the measure."""
     parts = []
     for number, (chars, spacing) in enumerate(
-            break_lines(runs, size_pt, spacing_pt, measure_pt, indent_pt)):
+        break_lines(runs, size_pt, spacing_pt, measure_pt, indent_pt)
+    ):
         style = f"letter-spacing: {spacing if spacing is not None else spacing_pt:.4f}pt"
         if number == 0 and indent_pt:
             style += f"; padding-left: {indent_pt:.4f}pt"
@@ -137,7 +141,8 @@ def paragraph_setter(fonts):
         runs = [Run(text, "", body_file)]
         if head:
             runs.insert(0, Run(head, "head", fonts[HEAD_ROLE[kind]].file))
-        return justified_html([r for r in runs if r.text], BODY_PT, BODY_SPACING_PT,
-                              MEASURE_PT, INDENT_PT)
+        return justified_html(
+            [r for r in runs if r.text], BODY_PT, BODY_SPACING_PT, MEASURE_PT, INDENT_PT
+        )
 
     return justify

@@ -29,8 +29,9 @@ def render_batches(fonts: dict[str, MappedFont], jobs: list[tuple[str, int]]) ->
         renderer = PdfRenderer(fonts)
         return [pdf for job in jobs for pdf in renderer.render_batch(*job)]
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(fonts,)) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_init_worker, initargs=(fonts,)
+    ) as pool:
         return [pdf for batch in pool.map(_render_batch, jobs) for pdf in batch]
 
 

@@ -41,8 +41,9 @@ class PdfRenderer:
 
     def __post_init__(self) -> None:
         require_fast_subsetting()
-        self._font_css = weasyprint.CSS(string=font_face_css(self.fonts),
-                                        font_config=self.font_config)
+        self._font_css = weasyprint.CSS(
+            string=font_face_css(self.fonts), font_config=self.font_config
+        )
 
     def layout(self, html: str, extra_css: str = "") -> weasyprint.Document:
         """Return the laid-out document (no PDF written yet)."""
@@ -50,7 +51,8 @@ class PdfRenderer:
         if extra_css:
             sheets.append(weasyprint.CSS(string=extra_css, font_config=self.font_config))
         return weasyprint.HTML(string=html, base_url=str(TEMPLATES / "html")).render(
-            stylesheets=sheets, font_config=self.font_config)
+            stylesheets=sheets, font_config=self.font_config
+        )
 
     def write(self, document: weasyprint.Document) -> bytes:
         """Write the PDF, then refuse it if any glyph came from a font outside the map."""
@@ -67,12 +69,15 @@ class PdfRenderer:
             raise FontError(
                 f"排版时使用了字体映射之外的回退字体：{'、'.join(strangers)}（某些字符所选字体中没有）/ "
                 f"fallback fonts outside the font map were used: {', '.join(strangers)} "
-                "(some characters are missing from the mapped fonts)")
+                "(some characters are missing from the mapped fonts)"
+            )
         missing = sorted({chr(code) for font in used for code in font.missing})
         if missing:
             listed = " ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing)
-            raise FontError(f"字体中没有这些字符，无法正确显示：{listed} / "
-                            f"characters missing from the mapped fonts: {listed}")
+            raise FontError(
+                f"字体中没有这些字符，无法正确显示：{listed} / "
+                f"characters missing from the mapped fonts: {listed}"
+            )
 
     def render(self, html: str, extra_css: str = "") -> bytes:
         return self.write(self.layout(html, extra_css))
@@ -110,4 +115,3 @@ def split_pdf(pdf: bytes, starts: Sequence[int]) -> list[bytes]:
         writer.write(out)
         parts.append(out.getvalue())
     return parts
-
