@@ -17,10 +17,11 @@ from pathlib import Path
 import docx
 import pdfplumber
 import pytest
-import seedtext
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 from lxml import etree
+
+import seedtext
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"

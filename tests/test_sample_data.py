@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from seedtext import (
     apply_mend,
     load_mends,
