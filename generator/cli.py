@@ -24,6 +24,11 @@ def parser() -> argparse.ArgumentParser:
     forms.add_argument("--data", type=Path, default=Path("data"))
     forms.add_argument("--out", type=Path, default=Path("output"))
     forms.add_argument("--quiet", action="store_true", help="no progress output")
+    forms.add_argument(
+        "--reissue",
+        action="store_true",
+        help="new ballot serials: sheets printed earlier become void",
+    )
     for name, text in (
         ("letters", "write results.json and the post-grading pack"),
         ("verify", "check signatures, manifest hashes and PDF/A markers"),
@@ -40,8 +45,10 @@ def run(arguments: argparse.Namespace) -> int:
         print(f"{arguments.command}: 尚未实现 / not built yet", file=sys.stderr)
         return EXIT_FAILURE
     from .forms import run_forms  # rendering libraries load only when needed
+    from .progress import Progress
 
-    written = run_forms(arguments.data, arguments.out)
+    progress = Progress(quiet=arguments.quiet)
+    written = run_forms(arguments.data, arguments.out, reissue=arguments.reissue, progress=progress)
     if not arguments.quiet:
         for path in written:
             print(f"wrote {path}", file=sys.stderr)

@@ -1,7 +1,12 @@
-"""`forms`: validate the campaign data and write the pre-meeting pack."""
+"""`forms`: validate the campaign data and write the pre-meeting pack.
+
+The pack is a list of document kinds; each takes the run's shared context and returns the files
+it makes. Everything is rendered in memory first, then written at once.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,9 +16,18 @@ from .fonts import load_font_map
 from .loading import CampaignData, load_campaign_data
 from .output import OutputWriter
 from .plan import Paragraph, read_plan
+from .progress import Progress
 from .render.docx import render_docx
 from .render.imprint import ImprintPlacement, place_imprint
 from .render.pdf import PdfRenderer
+from .serials import (
+    REGISTER,
+    SECRET_FILE,
+    IssuedBallot,
+    campaign_secret,
+    issue_ballots,
+    register_csv,
+)
 from .templating import html_environment
 
 
@@ -21,6 +35,24 @@ from .templating import html_environment
 class Inputs:
     data: CampaignData
     plan: list[Paragraph]
+
+
+@dataclass(frozen=True, slots=True)
+class FormsRun:
+    """What every document kind of the pre-meeting pack may use."""
+
+    inputs: Inputs
+    renderer: PdfRenderer
+    issued: list[IssuedBallot]
+    progress: Progress
+
+    @property
+    def campaign(self):
+        return self.inputs.data.campaign
+
+    @property
+    def secretaries(self):
+        return list(self.inputs.data.secretaries)
 
 
 def load_inputs(data_dir: Path) -> Inputs:
@@ -52,19 +84,44 @@ def render_notice(renderer: PdfRenderer, notice: Notice) -> tuple[bytes, Imprint
     return renderer.write(document), placement
 
 
-def notice_files(renderer: PdfRenderer, inputs: Inputs) -> dict[str, bytes]:
+def notice_files(run: FormsRun) -> dict[str, bytes]:
     """Return the 通知 as DOCX and PDF, two renderings of one context."""
-    notice = build_notice(inputs.data.campaign, list(inputs.data.secretaries), inputs.plan)
-    pdf, placement = render_notice(renderer, notice)
+    notice = build_notice(run.campaign, run.secretaries, run.inputs.plan)
+    pdf, placement = render_notice(run.renderer, notice)
     docx = render_docx("notice.docx", {"n": notice, "n_layout": placement})
     return {"forms/通知.pdf": pdf, "forms/通知.docx": docx}
 
 
-def run_forms(data_dir: Path, out_dir: Path) -> list[Path]:
+def register_files(run: FormsRun) -> dict[str, bytes]:
+    """Return the register of issued serials that `letters` checks the ballots against."""
+    return {REGISTER: register_csv(run.issued)}
+
+
+PACK: list[Callable[[FormsRun], dict[str, bytes]]] = [notice_files, register_files]
+
+
+def run_forms(
+    data_dir: Path, out_dir: Path, *, reissue: bool = False, progress: Progress | None = None
+) -> list[Path]:
     """Validate, render everything in memory, then write; bad input leaves out_dir untouched."""
+    progress = progress or Progress(quiet=True)
     inputs = load_inputs(data_dir)
     renderer = PdfRenderer(load_font_map(inputs.data.campaign.fonts))
+    secret, new_secret = campaign_secret(data_dir, reissue)
+    if reissue:
+        progress.say(
+            "已重新生成选票编号，此前印制的选票作废 / new ballot serials issued: "
+            "sheets printed earlier are void"
+        )
+    elif new_secret:
+        progress.say(
+            f"已生成本次考核的选票密钥 {data_dir / SECRET_FILE}，请妥善保管 / created the "
+            "campaign's ballot secret; keep it: re-runs give the same serials from it"
+        )
+    issued = issue_ballots(inputs.data.campaign, list(inputs.data.secretaries), secret)
+    run = FormsRun(inputs, renderer, issued, progress)
     writer = OutputWriter(out_dir)
-    for relative, content in notice_files(renderer, inputs).items():
-        writer.add(relative, content)
+    for kind in PACK:
+        for relative, content in kind(run).items():
+            writer.add(relative, content)
     return writer.commit()
