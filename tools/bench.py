@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.documents.evaluation_form import branch_form
+from generator.documents.evaluation_form import personal_form
 from generator.documents.notice import build_notice
 from generator.fonts import load_font_map
 from generator.forms import load_inputs, render_notice
@@ -48,9 +48,8 @@ def main() -> None:
     _, full_s = timed(lambda: render_notice(renderer, notice))
     line("PDF (two layouts + write)", pages, full_s)
 
-    bands, town = campaign.rules.bands, campaign.issuer.town
     forms = [
-        branch_form(town, bands, secretaries[i % len(secretaries)].name, 18, 2)
+        personal_form(campaign, secretaries, secretaries[i % len(secretaries)])
         for i in range(FORMS)
     ]
     template = html_environment().get_template("evaluation_forms.html")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
+from ..model import Campaign, Secretary
+
 SCORES = tuple(range(10, 0, -1))  # the form's score cells, left to right
 BLANK_NAME = "XX"  # the seed's placeholder on the blank form
 ATTACHMENT_NAMES = {  # as the seed's 附件说明 names them
@@ -49,9 +51,8 @@ def grade_header(bands: tuple[tuple[str, Fraction], ...]) -> tuple[GradeSpan, ..
     return tuple(GradeSpan(grade, tuple(scores)) for grade, scores in spans.items())
 
 
-def branch_form(town: str, bands, subject: str, secretaries: int, low_expected: int):
-    """Return 附件1: the form about one branch secretary (subject "XX" on the blank form)."""
-    who = f"{subject}党支部书记"
+def branch_form(town: str, bands, who: str, secretaries: int, low_expected: int):
+    """Return 附件1: the form about one branch secretary (who is "XX党支部书记" on the blank)."""
     return EvaluationForm(
         title=f"{town}党支部书记抓基层党建述职评议表",
         questions=_questions(who),
@@ -61,14 +62,38 @@ def branch_form(town: str, bands, subject: str, secretaries: int, low_expected: 
     )
 
 
-def committee_form(town: str, bands) -> EvaluationForm:
+def committee_form(town: str, bands, name: str = "") -> EvaluationForm:
     """Return 附件2: the form about the town Party secretary's report."""
     return EvaluationForm(
         title=f"{town}党委书记抓基层党建报告评议表",
-        questions=_questions(f"{town}党委书记"),
+        questions=_questions(f"{town}党委书记{name}"),
         header=grade_header(bands),
         note=INSTRUCTION,
     )
+
+
+def blank_forms(campaign: Campaign, secretaries: list[Secretary]) -> list[EvaluationForm]:
+    """Return 附件1 and 附件2 as the 通知 prints them: "XX" in place of the name."""
+    return [
+        branch_form(campaign.issuer.town, campaign.rules.bands, f"{BLANK_NAME}党支部书记",
+                    _branch_count(secretaries), campaign.rules.distribution.low_grades_expected),
+        committee_form(campaign.issuer.town, campaign.rules.bands),
+    ]
+
+
+def personal_form(campaign: Campaign, secretaries: list[Secretary],
+                  secretary: Secretary) -> EvaluationForm:
+    """Return the form about one secretary: the organisation and name in place of "XX"."""
+    if secretary.role == "committee":
+        return committee_form(campaign.issuer.town, campaign.rules.bands, secretary.name)
+    return branch_form(campaign.issuer.town, campaign.rules.bands,
+                       f"{secretary.organization}书记{secretary.name}",
+                       _branch_count(secretaries),
+                       campaign.rules.distribution.low_grades_expected)
+
+
+def _branch_count(secretaries: list[Secretary]) -> int:
+    return sum(1 for s in secretaries if s.role == "branch")
 
 
 def _questions(who: str) -> tuple[str, str, str]:
