@@ -30,6 +30,9 @@ class InputError(PipelineError):
         self.problems = list(dict.fromkeys(problems))  # keep discovery order, drop repeats
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self):  # survive the trip back from a worker process
+        return InputError, (self.problems,)
+
 
 class FontError(PipelineError):
     """A font role cannot be served by a real font file: never fall back silently."""

@@ -172,10 +172,11 @@ def set_cell_border(cell, **edges):
 
 
 def form_block(doc, form="a.form", label="a.label"):
-    """Add one 附件: its label, the form's title, the table and the note."""
-    doc.add_paragraph(
-        f"{{{{ {label} }}}}", style="附件标识"
-    ).paragraph_format.page_break_before = True
+    """Add one 评议表: a 附件's label (none on a personal form), the title, table and note."""
+    if label:
+        doc.add_paragraph(
+            f"{{{{ {label} }}}}", style="附件标识"
+        ).paragraph_format.page_break_before = True
     doc.add_paragraph("", style="正文")
     doc.add_paragraph(f"{{{{ {form}.title }}}}", style="标题")
     table = doc.add_table(rows=5, cols=11)
@@ -412,8 +413,24 @@ def save(doc: Document, target: Path) -> None:
     target.write_bytes(deterministic_zip(buffer.getvalue()))
 
 
+def build_evaluation_form(fonts) -> Document:
+    """Return the personal 评议表: one form, the secretary's name in its questions."""
+    doc = base_document(fonts)
+    form_block(doc, form="f", label=None)
+    return doc
+
+
 if __name__ == "__main__":
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else TARGET
     folder.mkdir(parents=True, exist_ok=True)
-    save(build_notice(load_font_map()), folder / "notice.docx")
-    print(f"wrote {folder / 'notice.docx'}")
+    from docx_schedule import build_report, build_schedule
+
+    fonts = load_font_map()
+    for name, build in (
+        ("notice.docx", build_notice),
+        ("schedule.docx", build_schedule),
+        ("report.docx", build_report),
+        ("evaluation_form.docx", build_evaluation_form),
+    ):
+        save(build(fonts), folder / name)
+        print(f"wrote {folder / name}")

@@ -75,21 +75,30 @@ def committee_form(town: str, bands, name: str = "") -> EvaluationForm:
 def blank_forms(campaign: Campaign, secretaries: list[Secretary]) -> list[EvaluationForm]:
     """Return 附件1 and 附件2 as the 通知 prints them: "XX" in place of the name."""
     return [
-        branch_form(campaign.issuer.town, campaign.rules.bands, f"{BLANK_NAME}党支部书记",
-                    _branch_count(secretaries), campaign.rules.distribution.low_grades_expected),
+        branch_form(
+            campaign.issuer.town,
+            campaign.rules.bands,
+            f"{BLANK_NAME}党支部书记",
+            _branch_count(secretaries),
+            campaign.rules.distribution.low_grades_expected,
+        ),
         committee_form(campaign.issuer.town, campaign.rules.bands),
     ]
 
 
-def personal_form(campaign: Campaign, secretaries: list[Secretary],
-                  secretary: Secretary) -> EvaluationForm:
+def personal_form(
+    campaign: Campaign, secretaries: list[Secretary], secretary: Secretary
+) -> EvaluationForm:
     """Return the form about one secretary: the organisation and name in place of "XX"."""
     if secretary.role == "committee":
         return committee_form(campaign.issuer.town, campaign.rules.bands, secretary.name)
-    return branch_form(campaign.issuer.town, campaign.rules.bands,
-                       f"{secretary.organization}书记{secretary.name}",
-                       _branch_count(secretaries),
-                       campaign.rules.distribution.low_grades_expected)
+    return branch_form(
+        campaign.issuer.town,
+        campaign.rules.bands,
+        f"{secretary.organization}书记{secretary.name}",
+        _branch_count(secretaries),
+        campaign.rules.distribution.low_grades_expected,
+    )
 
 
 def _branch_count(secretaries: list[Secretary]) -> int:

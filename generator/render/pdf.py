@@ -82,11 +82,11 @@ class PdfRenderer:
     def render(self, html: str, extra_css: str = "") -> bytes:
         return self.write(self.layout(html, extra_css))
 
-    def render_batch(self, html: str, count: int) -> list[bytes]:
+    def render_batch(self, html: str, count: int, titles: Sequence[str] = ()) -> list[bytes]:
         """Render a batch holding `count` documents, each starting at DOCUMENT_ANCHOR, and split it."""
         document = self.layout(html)
         starts = document_starts(document, count)
-        return split_pdf(self.write(document), starts)
+        return split_pdf(self.write(document), starts, titles)
 
 
 def document_starts(document: weasyprint.Document, count: int) -> list[int]:
@@ -101,16 +101,19 @@ def document_starts(document: weasyprint.Document, count: int) -> list[int]:
     return [first_page[DOCUMENT_ANCHOR.format(n)] for n in range(count)]
 
 
-def split_pdf(pdf: bytes, starts: Sequence[int]) -> list[bytes]:
+def split_pdf(pdf: bytes, starts: Sequence[int], titles: Sequence[str] = ()) -> list[bytes]:
     """Split one PDF into documents beginning at the given pages; fonts stay shared subsets."""
     reader = PdfReader(io.BytesIO(pdf))
     ends = [*starts[1:], len(reader.pages)]
     parts = []
-    for start, end in zip(starts, ends, strict=True):
+    for number, (start, end) in enumerate(zip(starts, ends, strict=True)):
         writer = PdfWriter()
         for index in range(start, end):
             writer.add_page(reader.pages[index])
-        writer.add_metadata({"/Producer": "shuzhi-pingyi"})
+        metadata = {"/Producer": "shuzhi-pingyi"}
+        if titles:
+            metadata["/Title"] = titles[number]
+        writer.add_metadata(metadata)
         out = io.BytesIO()
         writer.write(out)
         parts.append(out.getvalue())
