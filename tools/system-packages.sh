@@ -4,7 +4,7 @@
 #   fonts-noto-cjk       the open 小标宋/黑体/宋体 substitutes (Noto Serif/Sans CJK SC)
 #   libpango-1.0-0 ...   WeasyPrint's text layout
 #   poppler-utils        pdftotext/pdfsig for the tests
-#   libreoffice-writer-nogui  converts the DOCX files in the tests
+#   libreoffice-writer-nogui, libreoffice-calc-nogui  open the DOCX and XLSX files in the tests
 # Usage: tools/system-packages.sh PACKAGE...
 set -euo pipefail
 missing=()

@@ -131,8 +131,9 @@ def stamped_booklet(
         save, restore, drawing = (
             _stream(writer, data) for data in (b"q", b"Q", stamp_operators(stamp, font_file))
         )
-        original = page[NameObject("/Contents")]
-        originals = list(original) if isinstance(original, ArrayObject) else [original]
+        original = page.raw_get("/Contents")  # keep the reference: a stream must stay indirect
+        resolved = original.get_object()
+        originals = list(resolved) if isinstance(resolved, ArrayObject) else [original]
         page[NameObject("/Contents")] = ArrayObject([save, *originals, restore, drawing])
     writer.add_metadata({"/Title": title, "/Producer": "shuzhi-pingyi"})
     out = io.BytesIO()
