@@ -26,6 +26,7 @@ from generator.model import (
     FONT_ROLES,
     GRADES,
     MEETING_MODES,
+    REPORT_LEAD,
     ROLES,
     Campaign,
     Distribution,
@@ -77,6 +78,7 @@ def read_campaign(data: object, file: str, problems: list[Problem]) -> Campaign 
     _not_before(notice_record, "date", meeting_record, "date")
     _not_before(meeting_record, "date", top, "deadline")
     _not_before(meeting_record, "date", results_record, "date")
+    _report_deadline_after_notice(notice_record, meeting_record)
     parts = (year, issuer, notice, meeting, deadline, evaluators, rules, fonts)
     if problems or None in parts:
         return None
@@ -148,6 +150,24 @@ def _not_before(first: Record | None, first_key: str, then: Record | None, then_
         name = first.field(first_key)
         zh = f"不能早于 {name}（{day}），现为 {next_day}"
         then.report(then_key, zh, f"must not be before {name} ({day}), got {next_day}")
+
+
+def _report_deadline_after_notice(notice: Record | None, meeting: Record | None) -> None:
+    """Report a meeting so soon that the 述职报告 would be due before the notice goes out.
+
+    五（二）: reports go to the superior one week before the meeting.
+    """
+    if notice is None or meeting is None:
+        return
+    issued = _date_or_none(notice.values.get("date"))
+    held = _date_or_none(meeting.values.get("date"))
+    if issued and held and held - REPORT_LEAD < issued:
+        due = held - REPORT_LEAD
+        meeting.report(
+            "date",
+            f"述职报告须在会前一周（{due}）报送，早于通知日期 {issued}",
+            f"reports are due a week before the meeting ({due}), before the notice date {issued}",
+        )
 
 
 def _date_or_none(value: object) -> date | None:

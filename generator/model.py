@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 
 Role = str  # "branch" (附件1 form) | "committee" (附件2 form)
@@ -12,6 +12,7 @@ ROLES = ("branch", "committee")
 GRADES = ("好", "较好", "一般", "差")  # highest first, the seed's 等次
 FONT_ROLES = ("小标宋", "仿宋", "楷体", "黑体", "宋体")
 MEETING_MODES = ("现场", "线上线下结合", "书面")
+REPORT_LEAD = timedelta(days=7)  # 五（二）: 述职报告 reach the superior a week before the meeting
 
 
 @dataclass(frozen=True, slots=True)

@@ -163,6 +163,13 @@ def test_dates_out_of_order(data: Path) -> None:
     ]
 
 
+def test_meeting_too_soon_for_the_reports_to_be_due_after_the_notice(data: Path) -> None:
+    edit(data / "campaign.yaml", "date: 2022-12-15", "date: 2022-12-02")
+    [problem] = problems_in(data)
+    assert problem.startswith("data/campaign.yaml:") and ": meeting.date: 述职报告须在会前一周" in problem
+    assert "reports are due a week before the meeting (2022-11-25)" in problem
+
+
 def test_duplicate_id(data: Path) -> None:
     edit(data / "secretaries.yaml", "id: b03", "id: b01")
     assert problems_in(data) == [

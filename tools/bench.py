@@ -1,22 +1,31 @@
-"""`make bench`: pages per second of the 通知 and of 100 one-page forms, beside layout alone.
+"""`make bench`: the speed of `make forms` and of its documents, beside WeasyPrint's layout alone.
 
 Nothing is asserted: the figures are printed for the closing note and for comparison over time.
 """
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+from markupsafe import Markup
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from generator.ballots import ballot_files, sheets_in_meeting_order
+from generator.documents.ballot_sheet import layout_css
 from generator.documents.evaluation_form import personal_form
 from generator.documents.notice import build_notice
 from generator.fonts import load_font_map
-from generator.forms import load_inputs, render_notice
+from generator.forms import FormsRun, load_inputs, render_notice
+from generator.progress import Progress
 from generator.render.parallel import render_batches, split_evenly
 from generator.render.pdf import PdfRenderer
+from generator.serials import issue_ballots
 from generator.templating import html_environment
 
 FORMS = 100
@@ -72,5 +81,49 @@ def main() -> None:
     print(f"  batched on both cores runs at {layout_s / parallel_s:.0%} of layout-only speed")
 
 
+def bench_make_forms() -> None:
+    """Time the whole `forms` command on a copy of the sample, as a user runs it."""
+    with tempfile.TemporaryDirectory() as folder:
+        data = Path(folder) / "data"
+        shutil.copytree("data", data)
+        command = [
+            sys.executable,
+            "-m",
+            "generator",
+            "forms",
+            "--quiet",
+            "--data",
+            str(data),
+            "--out",
+            str(Path(folder) / "out"),
+        ]
+        _, seconds = timed(lambda: subprocess.run(command, check=True))
+    print(f"make forms on the sample campaign: {seconds:.1f} s wall time (goal ≤ 20 s)")
+
+
+def bench_booklets(renderer: PdfRenderer, inputs) -> None:
+    """Booklet pages per second, beside the layout-only time of the same pages done naively."""
+    campaign, secretaries = inputs.data.campaign, list(inputs.data.secretaries)
+    issued = issue_ballots(campaign, secretaries, bytes(32))
+    run = FormsRun(inputs, renderer, issued, Progress(quiet=True))
+    _, seconds = timed(lambda: ballot_files(run))
+    print("ballot booklets:")
+    line("sheets laid out once, copies stamped", len(issued), seconds)
+    sheets = {(s.secretary.id, s.source): s for s in sheets_in_meeting_order(campaign, secretaries)}
+    copies = [sheets[(b.secretary_id, b.source)] for b in issued]
+    layouts = {s.secretary.role: s.layout for s in copies}
+    css = Markup("\n".join(layout_css(kind, layout) for kind, layout in layouts.items()))
+    html = (
+        html_environment(renderer.fonts)
+        .get_template("ballot_sheet.html")
+        .render(sheets=copies, layout_css=css, title="floor")
+    )
+    document, floor = timed(lambda: renderer.layout(html))
+    line("floor: WeasyPrint layout only, every copy", len(document.pages), floor)
+
+
 if __name__ == "__main__":
     main()
+    bench_make_forms()
+    inputs = load_inputs(Path("data"))
+    bench_booklets(PdfRenderer(load_font_map(inputs.data.campaign.fonts)), inputs)

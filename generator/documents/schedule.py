@@ -8,10 +8,10 @@ of holding the meeting), 三 (the town secretary's 下评 report) and 六（三�
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING
 
-from ..model import Campaign, Secretary
+from ..model import REPORT_LEAD, Campaign, Secretary
 from ..numerals import chinese_date, heading_numeral
 from ..plan import Paragraph
 from ..render.docx import render_docx
@@ -23,7 +23,6 @@ from .title import text_width, title_lines
 if TYPE_CHECKING:
     from ..forms import FormsRun
 
-REPORT_LEAD = timedelta(days=7)  # 五（二）: 述职报告 reach the superior a week before the meeting
 MODE_PHRASES = {  # 五（三）: how the meeting is held
     "现场": "召开党委扩大会议现场述职",
     "线上线下结合": "采取线上和线下相结合方式述职",
