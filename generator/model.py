@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 
@@ -101,6 +101,7 @@ class Secretary:
     appointed: date
     key_issues: tuple[str, ...]
     last_year_issues: tuple[str, ...]
+    located: str = field(default="", compare=False)  # FILE:WHERE of its entry, for messages
 
     def reports_for_organisation(self, meeting: date) -> bool:
         """Return whether, appointed under 3 months before it, they report for the organisation."""
