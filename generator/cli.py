@@ -18,37 +18,44 @@ def parser() -> argparse.ArgumentParser:
     )
     main.add_argument("--verbose", action="store_true", help="show tracebacks")
     commands = main.add_subparsers(dest="command", required=True)
-    forms = commands.add_parser(
-        "forms", help="validate the campaign data; write the pre-meeting pack"
-    )
-    forms.add_argument("--data", type=Path, default=Path("data"))
-    forms.add_argument("--out", type=Path, default=Path("output"))
-    forms.add_argument("--quiet", action="store_true", help="no progress output")
+    forms = _command(commands, "forms", "validate the campaign data; write the pre-meeting pack")
     forms.add_argument(
         "--reissue",
         action="store_true",
         help="new ballot serials: sheets printed earlier become void",
     )
-    for name, text in (
-        ("letters", "write results.json and the post-grading pack"),
-        ("verify", "check signatures, manifest hashes and PDF/A markers"),
-    ):
-        command = commands.add_parser(name, help=f"{text} (not built yet)")
-        command.add_argument("--data", type=Path, default=Path("data"))
-        command.add_argument("--out", type=Path, default=Path("output"))
-        command.add_argument("--quiet", action="store_true")
+    _command(commands, "letters", "read ballots and assessment; score; write results.json")
+    _command(
+        commands, "verify", "check signatures, manifest hashes and PDF/A markers (not built yet)"
+    )
     return main
 
 
+def _command(commands, name: str, text: str) -> argparse.ArgumentParser:
+    command = commands.add_parser(name, help=text)
+    command.add_argument("--data", type=Path, default=Path("data"))
+    command.add_argument("--out", type=Path, default=Path("output"))
+    command.add_argument("--quiet", action="store_true", help="no progress output")
+    return command
+
+
 def run(arguments: argparse.Namespace) -> int:
-    if arguments.command != "forms":
-        print(f"{arguments.command}: 尚未实现 / not built yet", file=sys.stderr)
-        return EXIT_FAILURE
-    from .forms import run_forms  # rendering libraries load only when needed
     from .progress import Progress
 
     progress = Progress(quiet=arguments.quiet)
-    written = run_forms(arguments.data, arguments.out, reissue=arguments.reissue, progress=progress)
+    if arguments.command == "forms":
+        from .forms import run_forms  # rendering libraries load only when needed
+
+        written = run_forms(
+            arguments.data, arguments.out, reissue=arguments.reissue, progress=progress
+        )
+    elif arguments.command == "letters":
+        from .letters import run_letters
+
+        written = run_letters(arguments.data, arguments.out, progress)
+    else:
+        print(f"{arguments.command}: 尚未实现 / not built yet", file=sys.stderr)
+        return EXIT_FAILURE
     if not arguments.quiet:
         for path in written:
             print(f"wrote {path}", file=sys.stderr)

@@ -32,5 +32,5 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path, capsys):
 
 
 def test_unbuilt_command_says_so_and_fails(capsys):
-    assert main(["letters"]) == EXIT_FAILURE
+    assert main(["verify"]) == EXIT_FAILURE
     assert "not built yet" in capsys.readouterr().err
