@@ -195,7 +195,14 @@ def _secretary(record: Record, campaign: Campaign | None) -> Secretary | None:
     if None in values:
         return None
     return Secretary(
-        ident, name, gender, organization, role, appointed, key_issues, last_year_issues,
+        ident,
+        name,
+        gender,
+        organization,
+        role,
+        appointed,
+        key_issues,
+        last_year_issues,
         located=record.locate("id"),
     )
 
