@@ -12,6 +12,12 @@ TEST_PACKAGES := poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui
 forms: setup
 	$(BIN)/python -m generator forms --data $(DATA) --out $(OUT)
 
+letters: setup
+	$(BIN)/python -m generator letters --data $(DATA) --out $(OUT)
+
+verify: setup
+	$(BIN)/python -m generator verify --out $(OUT)
+
 test: setup
 	@tools/system-packages.sh $(TEST_PACKAGES)
 	$(BIN)/python -m pytest
