@@ -27,11 +27,25 @@ RESULTS_DATE = date(2022, 12, 19)
 
 def ballots(secretary, source, scores, status="valid"):
     """Return ballots with the given scores (None for blank/invalid ones)."""
-    return [Ballot(f"{secretary.id}-{source}-{status}-{n}", secretary.id, source, score, status,
-                   "", "", "test:1") for n, score in enumerate(scores)]
+    return [
+        Ballot(
+            f"{secretary.id}-{source}-{status}-{n}",
+            secretary.id,
+            source,
+            score,
+            status,
+            "",
+            "",
+            "test:1",
+        )
+        for n, score in enumerate(scores)
+    ]
 
 
-def scored(secretary, ballot_list, assessment=Assessment()):
+NO_ASSESSMENT = Assessment()
+
+
+def scored(secretary, ballot_list, assessment=NO_ASSESSMENT):
     return score_secretary(secretary, CAMPAIGN, ballot_list, assessment, RESULTS_DATE)
 
 
@@ -45,10 +59,16 @@ def test_8_9995_rounds_half_up_to_9_000_and_is_good():
     assert Decimal(with_floats).quantize(Decimal("0.001"), ROUND_HALF_UP) == Decimal("8.999")
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (Fraction(89995, 10000), "9.000"), (Fraction(89994999, 10000000), "8.999"),
-    (Fraction(69995, 10000), "7.000"), (Fraction(2, 3), "0.667"), (Fraction(1, 8), "0.125"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Fraction(89995, 10000), "9.000"),
+        (Fraction(89994999, 10000000), "8.999"),
+        (Fraction(69995, 10000), "7.000"),
+        (Fraction(2, 3), "0.667"),
+        (Fraction(1, 8), "0.125"),
+    ],
+)
 def test_round_half_up(value, expected):
     assert f"{round_half_up(value):.3f}" == expected
 
@@ -72,33 +92,44 @@ def test_blank_and_invalid_ballots_do_not_dilute_the_low_vote_share():
 
 @pytest.mark.parametrize("cause", ["major_failure", "held_accountable"])
 def test_a_major_failure_or_accountability_forces_poor(cause):
-    result = scored(COMMITTEE, ballots(COMMITTEE, "下评", [10] * 6),
-                    Assessment(**{cause: "某事项"}))
+    result = scored(
+        COMMITTEE, ballots(COMMITTEE, "下评", [10] * 6), Assessment(**{cause: "某事项"})
+    )
     assert result.score_grade == "好" and result.grade == "差"
     assert result.interview_required and result.rectification_due == date(2023, 1, 18)
 
 
 def test_an_override_needs_a_reason_and_never_lifts_a_forced_poor(tmp_path):
     path = tmp_path / "assessment.yaml"
-    path.write_text("c01:\n  grade: 较好\n  held_accountable: 被问责\n  reason: 认为可以\n"
-                    "b01:\n  grade: 一般\n", encoding="utf-8")
+    path.write_text(
+        "c01:\n  grade: 较好\n  held_accountable: 被问责\n  reason: 认为可以\n"
+        "b01:\n  grade: 一般\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError) as error:
         load_assessment(path, "assessment.yaml", list(DATA.secretaries))
     assert [str(p).split(" / ")[0] for p in error.value.problems] == [
-        "assessment.yaml:5: b01.reason: 调整等次须写明理由（reason）"]
-    path.write_text("c01:\n  grade: 较好\n  held_accountable: 被问责\n  reason: 认为可以\n",
-                    encoding="utf-8")
+        "assessment.yaml:5: b01.reason: 调整等次须写明理由（reason）"
+    ]
+    path.write_text(
+        "c01:\n  grade: 较好\n  held_accountable: 被问责\n  reason: 认为可以\n", encoding="utf-8"
+    )
     assessment = load_assessment(path, "assessment.yaml", list(DATA.secretaries))["c01"]
     with pytest.raises(InputError) as error:
         scored(COMMITTEE, ballots(COMMITTEE, "下评", [10] * 6), assessment)
     [problem] = error.value.problems
-    assert str(problem).startswith("assessment.yaml:2: grade: 综合评价等次依工作方案五（四）须确定为“差”")
+    assert str(problem).startswith(
+        "assessment.yaml:2: grade: 综合评价等次依工作方案五（四）须确定为“差”"
+    )
     assert "cannot lift it" in str(problem)
 
 
 def test_an_override_with_a_reason_is_applied_and_explained():
-    result = scored(COMMITTEE, ballots(COMMITTEE, "下评", [8] * 6),
-                    Assessment(grade="一般", reason="实地调研发现问题较多"))
+    result = scored(
+        COMMITTEE,
+        ballots(COMMITTEE, "下评", [8] * 6),
+        Assessment(grade="一般", reason="实地调研发现问题较多"),
+    )
     assert result.score_grade == "较好" and result.grade == "一般"
     assert any("调整为“一般”：实地调研发现问题较多" in r for r in result.reasons)
     assert result.rectification_due == date(2023, 1, 18) and not result.excellent_eligible
@@ -148,8 +179,11 @@ scores = st.lists(st.integers(1, 10), min_size=1, max_size=30)
 @settings(max_examples=60, deadline=None)
 @given(above=scores, below=scores, blanks=st.integers(0, 5), seed=st.integers())
 def test_counts_add_up_and_order_does_not_matter(above, below, blanks, seed):
-    votes = (ballots(BRANCH, "上述", above) + ballots(BRANCH, "下评", below)
-             + ballots(BRANCH, "下评", [None] * blanks, "blank"))
+    votes = (
+        ballots(BRANCH, "上述", above)
+        + ballots(BRANCH, "下评", below)
+        + ballots(BRANCH, "下评", [None] * blanks, "blank")
+    )
     result = scored(BRANCH, votes)
     counted = sum(c.valid + c.blank + c.invalid for c in result.sources.values())
     assert counted == len(votes)
