@@ -1,26 +1,49 @@
-"""`letters`: read the ballots and the committee's assessment, score, write results.json.
+"""`letters`: read the ballots and the committee's assessment, score, write the pack.
 
-Everything is read and checked first; results.json is written only when all of it is sound, and
-nothing else is rendered when it is not.
+Everything is read and checked first; results.json and the documents are written only when all
+of it is sound, and nothing is rendered when it is not. The documents are a list of kinds, each
+rendered from results.json's content and the campaign data, as in `forms`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .assessment import load_assessment
 from .errors import InputError, Problem
-from .loading import load_campaign_data
+from .fonts import load_font_map
+from .loading import CampaignData, load_campaign_data
 from .output import OutputWriter
 from .progress import Progress
+from .render.parallel import map_forked
+from .render.pdf import PdfRenderer
 from .results import RESULTS, CampaignResults, results_document, results_json, score_campaign
 
 
 @dataclass(frozen=True, slots=True)
 class LettersRun:
-    results: CampaignResults
-    document: dict
+    """What every document kind of the post-grading pack may use."""
+
+    results: CampaignResults  # the scored campaign, with every ballot read
+    document: dict  # results.json's content: what the documents show
+    data: CampaignData
+    renderer: PdfRenderer | None = None
+    progress: Progress = field(default_factory=lambda: Progress(quiet=True))
+
+    @property
+    def campaign(self):
+        return self.data.campaign
+
+    @property
+    def secretaries(self):
+        return list(self.data.secretaries)
+
+
+LETTERS = "letters"  # the post-grading pack's folder under --out
+PACK: list[Callable[[LettersRun], dict[str, bytes]]] = []
+COST: dict[str, float] = {}  # rough seconds per kind, to start the long ones first
 
 
 def score(data_dir: Path, out_dir: Path) -> LettersRun:
@@ -55,7 +78,7 @@ def score(data_dir: Path, out_dir: Path) -> LettersRun:
     if problems or assessments is None or read is None:
         raise InputError(problems)
     results = score_campaign(campaign, secretaries, read, assessments, campaign.results_date)
-    return LettersRun(results, results_document(results, campaign, campaign.results_date))
+    return LettersRun(results, results_document(results, campaign, campaign.results_date), data)
 
 
 def summary(run: LettersRun) -> list[str]:
@@ -85,9 +108,14 @@ def summary(run: LettersRun) -> list[str]:
 def run_letters(data_dir: Path, out_dir: Path, progress: Progress | None = None) -> list[Path]:
     """Score and write results.json; bad input leaves out_dir untouched."""
     progress = progress or Progress(quiet=True)
-    run = score(data_dir, out_dir)
-    for line in summary(run):
+    scored = score(data_dir, out_dir)
+    for line in summary(scored):
         progress.say(line)
+    renderer = PdfRenderer(load_font_map(scored.campaign.fonts))
+    run = replace(scored, renderer=renderer, progress=progress)
     writer = OutputWriter(out_dir)
     writer.add(RESULTS, results_json(run.document))
+    for files in map_forked(PACK, run, [COST.get(kind.__name__, 1.0) for kind in PACK]):
+        for relative, content in files.items():
+            writer.add(relative, content)
     return writer.commit()

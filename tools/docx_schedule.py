@@ -215,3 +215,6 @@ def build_report(fonts):
     signature_block(doc, "r", "date_line")
     numbered_pages(doc)
     return doc
+
+
+TEMPLATES = {"schedule.docx": build_schedule, "report.docx": build_report}

@@ -8,6 +8,7 @@ source; it is kept so a template can be rebuilt after a change of layout.
 from __future__ import annotations
 
 import copy
+import importlib
 import io
 import re
 import sys
@@ -420,17 +421,22 @@ def build_evaluation_form(fonts) -> Document:
     return doc
 
 
+TEMPLATES = {"notice.docx": build_notice, "evaluation_form.docx": build_evaluation_form}
+
+
+def all_templates() -> dict:
+    """Return template name → builder: this file's and every tools/docx_*.py module's TEMPLATES."""
+    templates = dict(TEMPLATES)
+    for module_file in sorted(Path(__file__).parent.glob("docx_*.py")):
+        module = importlib.import_module(module_file.stem)
+        templates.update(module.TEMPLATES)
+    return templates
+
+
 if __name__ == "__main__":
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else TARGET
     folder.mkdir(parents=True, exist_ok=True)
-    from docx_schedule import build_report, build_schedule
-
     fonts = load_font_map()
-    for name, build in (
-        ("notice.docx", build_notice),
-        ("schedule.docx", build_schedule),
-        ("report.docx", build_report),
-        ("evaluation_form.docx", build_evaluation_form),
-    ):
+    for name, build in all_templates().items():
         save(build(fonts), folder / name)
         print(f"wrote {folder / name}")
