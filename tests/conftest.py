@@ -71,3 +71,21 @@ def font_map(notice_inputs):
     from generator.fonts import load_font_map
 
     return load_font_map(notice_inputs.data.campaign.fonts)
+
+
+@pytest.fixture(scope="session")
+def letters_output(tmp_path_factory) -> Path:
+    """Run forms then letters once on a copy of the sample; return the output folder.
+
+    Every test of the post-grading pack reads what this one run wrote (under `letters/`).
+    """
+    import shutil
+
+    from generator.forms import run_forms
+    from generator.letters import run_letters
+
+    root = tmp_path_factory.mktemp("letters-run")
+    shutil.copytree(DATA, root / "data")
+    run_forms(root / "data", root / "out")
+    run_letters(root / "data", root / "out")
+    return root / "out"
