@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -112,7 +113,8 @@ def _notice(record: Record | None) -> Notice | None:
     """Return the notice; 印发日期 defaults to 成文日期."""
     if record is None:
         return None
-    number, title, addressee = (record.take(k, as_text) for k in ("number", "title", "addressee"))
+    number, addressee = record.take("number", as_text), record.take("addressee", as_text)
+    title = record.take("title", _as_issuing_title)
     issued = record.take("date", as_date)
     copy_to = record.take("copy_to", as_texts, ())
     printed_by = record.take("printed_by", as_text)
@@ -120,6 +122,17 @@ def _notice(record: Record | None) -> Notice | None:
     record.reject_unknown()
     values = (number, title, addressee, issued, copy_to, printed_by, printed_on)
     return Notice(*values) if None not in values else None
+
+
+def _as_issuing_title(value: object) -> str:
+    """Return a notice title that quotes, in 《》, the 工作方案 it issues (关于印发《…》的通知)."""
+    title = as_text(value)
+    if not re.search(r"《.+》", title):
+        raise Invalid(
+            "通知标题须以《》引出所印发的工作方案名称（如 关于印发《…工作方案》的通知）",
+            "the notice title must quote the plan it issues in 《》",
+        )
+    return title
 
 
 def _meeting(record: Record | None) -> Meeting | None:

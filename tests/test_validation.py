@@ -166,8 +166,22 @@ def test_dates_out_of_order(data: Path) -> None:
 def test_meeting_too_soon_for_the_reports_to_be_due_after_the_notice(data: Path) -> None:
     edit(data / "campaign.yaml", "date: 2022-12-15", "date: 2022-12-02")
     [problem] = problems_in(data)
-    assert problem.startswith("data/campaign.yaml:") and ": meeting.date: 述职报告须在会前一周" in problem
+    assert (
+        problem.startswith("data/campaign.yaml:")
+        and ": meeting.date: 述职报告须在会前一周" in problem
+    )
     assert "reports are due a week before the meeting (2022-11-25)" in problem
+
+
+def test_a_notice_title_that_quotes_no_plan(data: Path) -> None:
+    edit(
+        data / "campaign.yaml",
+        "关于印发《2022年度测试镇党组织书记抓基层党建述职评议考核工作方案》的通知",
+        "关于印发工作方案的通知",
+    )
+    [problem] = problems_in(data)
+    assert problem.startswith("data/campaign.yaml:8: notice.title: 通知标题须以《》引出")
+    assert "must quote the plan it issues" in problem
 
 
 def test_duplicate_id(data: Path) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..errors import InputError, Problem
 from ..model import Campaign, Secretary
 from ..numerals import chinese_date
 from ..plan import Paragraph
@@ -50,21 +49,8 @@ class Notice:
 
 
 def plan_title(notice_title: str) -> str:
-    """Return the 工作方案's own title: what the notice title quotes in 《》."""
-    quoted = re.search(r"《(.+)》", notice_title)
-    if not quoted:
-        raise InputError(
-            [
-                Problem(
-                    "campaign.yaml",
-                    "1",
-                    "notice.title",
-                    "通知标题应以《》引出所印发的工作方案名称",
-                    "the notice title must quote the plan's title in 《》",
-                )
-            ]
-        )
-    return quoted[1].replace("〈", "《").replace("〉", "》")
+    """Return the 工作方案's own title: what the notice title quotes in 《》 (validated on load)."""
+    return re.search(r"《(.+)》", notice_title)[1].replace("〈", "《").replace("〉", "》")
 
 
 def build_notice(campaign: Campaign, secretaries: list[Secretary], plan: list[Paragraph]) -> Notice:
