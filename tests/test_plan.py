@@ -65,3 +65,17 @@ def test_title_lines_keep_words_and_fit():
     assert "".join(lines) == title
     assert len(lines) == 3 and all(text_width(line) <= 20 for line in lines)
     assert lines[-1].endswith("的通知") and "上海庙镇" in lines[1]
+
+
+def test_numbers_are_never_broken_across_lines():
+    from generator.fonts import load_font_map
+    from generator.render.justify import Run, break_lines
+
+    fangsong = load_font_map()["仿宋"].file
+    text = "得分" * 12 + "8.072分，较好(7-8.999)占10%左右"
+    for width in range(60, 460, 7):
+        lines = break_lines([Run(text, "", fangsong)], 16, -0.21, width, 0)
+        joined = ["".join(c for c, _ in chars) for chars, _ in lines]
+        assert "".join(joined) == text
+        for token in ("8.072", "7-8.999", "10%"):
+            assert any(token in line for line in joined), (width, joined)

@@ -50,12 +50,16 @@ def _units(runs: list[Run]) -> list[list[tuple[str, int]]]:
     units: list[list[tuple[str, int]]] = []
     for index, run in enumerate(runs):
         for char in run.text:
-            latin = char.isascii() and char.isalnum()
-            if latin and units and units[-1][-1][0].isascii() and units[-1][-1][0].isalnum():
+            if _latin(char) and units and _latin(units[-1][-1][0]):
                 units[-1].append((char, index))
             else:
                 units.append([(char, index)])
     return units
+
+
+def _latin(char: str) -> bool:
+    """Return whether a character belongs to a Latin word or a number such as 8.072, 9-10, 10%."""
+    return char.isascii() and (char.isalnum() or char in ".-%/:")
 
 
 def break_lines(
