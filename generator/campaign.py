@@ -73,7 +73,7 @@ def read_campaign(data: object, file: str, problems: list[Problem]) -> Campaign 
     evaluators = _role_tables(top.sub("evaluators"), as_count)
     rules = _rules(top.sub("rules"), evaluators)
     results_record = top.sub("results", required=False)
-    results_date = _results_date(results_record)
+    results_date, publish_scores = _results(results_record)
     fonts = _fonts(top.sub("fonts", required=False))
     top.reject_unknown()
     _not_before(notice_record, "date", meeting_record, "date")
@@ -84,7 +84,9 @@ def read_campaign(data: object, file: str, problems: list[Problem]) -> Campaign 
     if problems or None in parts:
         return None
     counts = {role: table.values for role, table in evaluators.values.items()}
-    return Campaign(year, issuer, notice, meeting, deadline, counts, rules, results_date, fonts)
+    return Campaign(
+        year, issuer, notice, meeting, deadline, counts, rules, results_date, fonts, publish_scores
+    )
 
 
 def derive_town(issuer_name: str) -> str | None:
@@ -144,13 +146,21 @@ def _meeting(record: Record | None) -> Meeting | None:
     return Meeting(held, mode) if held and mode else None
 
 
-def _results_date(record: Record | None) -> date | None:
-    """Return the date of the 综合评价意见, if already known."""
+def _results(record: Record | None) -> tuple[date | None, bool]:
+    """Return the date of the 综合评价意见, if already known, and whether the 通报 shows scores."""
     if record is None:
-        return None
+        return None, False
     day = record.take("date", as_date, None)
+    publish_scores = record.take("publish_scores", _as_flag, False)
     record.reject_unknown()
-    return day
+    return day, bool(publish_scores)
+
+
+def _as_flag(value: object) -> bool:
+    """Return a YAML true or false."""
+    if not isinstance(value, bool):
+        raise Invalid(f"须为 true 或 false，现为 {value}", f"must be true or false, got {value}")
+    return value
 
 
 def _not_before(first: Record | None, first_key: str, then: Record | None, then_key: str) -> None:

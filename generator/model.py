@@ -87,6 +87,7 @@ class Campaign:
     rules: Rules
     results_date: date | None
     fonts: dict[str, FontChoice]
+    publish_scores: bool = False  # results.publish_scores: the 通报 shows each score
 
 
 @dataclass(frozen=True, slots=True)

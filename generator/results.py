@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from .assessment import Assessment
@@ -22,6 +22,7 @@ class CampaignResults:
     secretaries: list[SecretaryResult]
     distribution: Distribution
     read: BallotsRead
+    assessments: dict[str, Assessment] = field(default_factory=dict)  # by secretary id
 
 
 def score_campaign(
@@ -45,7 +46,7 @@ def score_campaign(
             problems += error.problems
     if problems:
         raise InputError(problems)
-    return CampaignResults(results, distribution(results, campaign), read)
+    return CampaignResults(results, distribution(results, campaign), read, dict(assessments))
 
 
 def results_document(results: CampaignResults, campaign: Campaign, results_date: date) -> dict:
@@ -56,7 +57,10 @@ def results_document(results: CampaignResults, campaign: Campaign, results_date:
             "issuer": campaign.issuer.name,
             "results_date": results_date.isoformat(),
         },
-        "secretaries": [_secretary(r) for r in results.secretaries],
+        "secretaries": [
+            _secretary(r, results.assessments.get(r.secretary.id, Assessment()))
+            for r in results.secretaries
+        ],
         "distribution": _distribution(results.distribution),
         "ballots_total": _ballots_total(results.read),
         "unreturned": [
@@ -71,7 +75,7 @@ def results_json(document: dict) -> bytes:
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _secretary(result: SecretaryResult) -> dict:
+def _secretary(result: SecretaryResult, assessment: Assessment) -> dict:
     s = result.secretary
     return {
         "id": s.id,
@@ -99,6 +103,21 @@ def _secretary(result: SecretaryResult) -> dict:
         if result.rectification_due
         else None,
         "comments": {kind: list(texts) for kind, texts in result.comments.items()},
+        "assessment": _assessment(assessment),
+    }
+
+
+def _assessment(assessment: Assessment) -> dict:
+    """Return the committee's 综合评价 as the letters and inserts quote it (assessment.yaml)."""
+    override = None
+    if assessment.grade is not None:
+        override = {"grade": assessment.grade, "reason": assessment.reason}
+    return {
+        "achievements": list(assessment.achievements),
+        "problems": list(assessment.problems),
+        "major_failure": assessment.major_failure,
+        "held_accountable": assessment.held_accountable,
+        "override": override,
     }
 
 

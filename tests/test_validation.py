@@ -402,3 +402,23 @@ def test_sample_campaign_loads() -> None:
     loaded = load_campaign_data(SAMPLE)
     assert loaded.secretaries
     assert sum(loaded.campaign.rules.weights["branch"].values()) == 1
+
+
+def test_scores_are_kept_out_of_the_circular_unless_the_campaign_publishes_them(
+    data: Path,
+) -> None:
+    assert load_campaign_data(data).campaign.publish_scores is False
+    with (data / "campaign.yaml").open("a", encoding="utf-8") as file:
+        file.write("results:\n  date: 2022-12-19\n  publish_scores: true\n")
+    campaign = load_campaign_data(data).campaign
+    assert campaign.publish_scores is True
+    assert campaign.results_date == date(2022, 12, 19)
+
+
+def test_publish_scores_must_be_true_or_false(data: Path) -> None:
+    with (data / "campaign.yaml").open("a", encoding="utf-8") as file:
+        file.write("results:\n  publish_scores: 是\n")
+    assert problems_in(data) == [
+        "data/campaign.yaml:28: results.publish_scores: 须为 true 或 false，现为 是"
+        " / must be true or false, got 是"
+    ]

@@ -1,0 +1,127 @@
+"""Wording shared by the 综合评价意见 letter and the 干部人事档案 insert.
+
+Both read one secretary's entry of results.json (the scored result and the committee's
+assessment) and say the same things about it: the post, how the score was combined, why the
+grade is what it is, and the points the committee and the ballots raised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from fractions import Fraction
+
+from ..numerals import chinese_number
+from ..scoring import percent
+
+POINT_END = "。；;，,、 "  # stripped from the end of an item before it is listed
+CITATION = re.compile(r"（工作方案[^（）]*(（[^（）]*）[^（）]*)*）$")  # “（工作方案五（四））”
+FORCED_MARK = "确定为“差”"  # how scoring.py words a forced 差 …
+OVERRIDE_MARK = "等次由“"  # … and the committee's override
+
+
+def post(organization: str) -> str:
+    """Return the post as the documents name it: the organisation's 书记."""
+    return f"{organization}书记"
+
+
+def clean(item: str) -> str:
+    """Return an item without the punctuation that ends it, so it can be listed."""
+    return item.strip().rstrip(POINT_END)
+
+
+def enumerated(items: Iterable[str]) -> str:
+    """Return the items as 一是…；二是…。, the way such letters list points."""
+    listed = [clean(item) for item in items if clean(item)]
+    return "；".join(f"{chinese_number(n)}是{item}" for n, item in enumerate(listed, 1)) + "。"
+
+
+def series(items: Iterable[str]) -> str:
+    """Return the items joined by ；and closed with 。 (they may hold commas of their own)."""
+    return "；".join(clean(item) for item in items if clean(item)) + "。"
+
+
+def most_frequent(texts: Iterable[str], limit: int, known: Iterable[str] = ()) -> tuple[str, ...]:
+    """Return the `limit` texts written most often, each once, leaving out those already known.
+
+    Ties keep the order of the texts as results.json sorts them, so the choice is deterministic.
+    """
+    already = {clean(text) for text in known}
+    counts = Counter(clean(text) for text in texts if clean(text))
+    ranked = sorted(counts, key=lambda text: (-counts[text], text))
+    return tuple(text for text in ranked if text not in already)[:limit]
+
+
+def deciding_reasons(entry: dict) -> tuple[str, ...]:
+    """Return the reasons (results.json) that forced or changed the grade the score gave."""
+    return tuple(
+        reason for reason in entry["reasons"] if FORCED_MARK in reason or OVERRIDE_MARK in reason
+    )
+
+
+def grade_reasons(entry: dict, forced_lead: str = "") -> tuple[str, ...]:
+    """Return, as sentences, why the grade differs from the score's: forced 差, the override.
+
+    A forced 差 is worded as results.json's reasons give it, without the citation; the override
+    as “综合评价等次由“较好”调整为“一般”：” and the committee's own reason.
+    """
+    sentences = []
+    for reason in deciding_reasons(entry):
+        override = entry["assessment"]["override"]
+        if OVERRIDE_MARK in reason and override:
+            sentences.append(
+                f"综合评价等次由“{entry['score_grade']}”调整为“{override['grade']}”："
+                + sentence(override["reason"])
+            )
+        else:
+            sentences.append(forced_lead + sentence(uncited(reason)))
+    return tuple(sentences)
+
+
+def uncited(reason: str) -> str:
+    """Return a reason without its closing citation of the 工作方案, for the archive."""
+    return CITATION.sub("", reason)
+
+
+def sentence(text: str) -> str:
+    """Return the text closed with 。."""
+    return clean(text) + "。"
+
+
+def figure(value: Fraction) -> str:
+    """Return a bound as the plan writes it: 9, 6.999."""
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):.3f}"
+
+
+def bands_text(bands: tuple[tuple[str, Fraction], ...], top: int = 10) -> str:
+    """Return the bands as 五（四） states them: 好（9～10分）、较好（7～8.999分）…差（3.999分以下）."""
+    step = Fraction(1, 1000)  # scores are banded on 3 decimals
+    parts, upper = [], Fraction(top)
+    for index, (grade, lower) in enumerate(bands):
+        if index == len(bands) - 1:
+            parts.append(f"{grade}（{figure(upper)}分以下）")
+        else:
+            parts.append(f"{grade}（{figure(lower)}～{figure(upper)}分）")
+        upper = lower - step
+    return "、".join(parts)
+
+
+def weighting(entry: dict, weights: dict[str, Fraction]) -> str:
+    """Return how the sources combine: “上述”70%、“下评”30%."""
+    return "、".join(f"“{source}”{percent(weight)}" for source, weight in weights.items() if weight)
+
+
+def source_counts(entry: dict, weights: dict[str, Fraction]) -> str:
+    """Return each weighted source's ballots and mean, as one clause each."""
+    clauses = []
+    for source, weight in weights.items():
+        counts = entry["ballots"][source]
+        if not weight or counts["mean"] is None:
+            continue
+        returned = counts["valid"] + counts["blank"] + counts["invalid"]
+        clauses.append(
+            f"“{source}”收回评议票{returned}张，其中有效票{counts['valid']}张，"
+            f"平均分{counts['mean']}分"
+        )
+    return "；".join(clauses)

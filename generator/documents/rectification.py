@@ -1,0 +1,166 @@
+"""The 整改清单 of each secretary, as the seed's 五（六） asks.
+
+“党组织书记要认真梳理自己查摆、上级点评、群众评议指出的问题，列出整改清单”: one table per
+secretary with the problems in three groups — 自己查摆 (blank rows the secretary fills in), 上级点评
+(the committee's 指出问题, from the assessment) and 群众评议 (the ballots' 问题和不足 and 意见建议,
+each text once) — and for each row the 整改措施, 整改时限 and 责任人 to write. For a 一般 or 差
+grade the 整改时限 is prefilled with results.json's rectification_due (五（五）: 限期整改);
+otherwise it is left to fill.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from ..assessment import load_assessment
+from ..numerals import chinese_date, heading_numeral
+from ..render.docx import render_docx
+from ..templating import html_environment
+from .outcome import committee_short
+
+if TYPE_CHECKING:
+    from ..letters import LettersRun
+
+FOLDER = "letters/整改清单"
+COLUMNS = ("序号", "存在问题", "整改措施", "整改时限", "责任人")
+SELF_ROWS = 3  # blank rows for 自己查摆
+BLANK_ROWS = 2  # blank rows for a group with nothing found
+SUGGESTION = "（意见建议）"  # marks a ballot's 意见建议 among the 问题和不足
+SIGN_LINE = "党组织书记（签字）：　　　　　　　　　　　　　　年　　月　　日"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One row: its number, the problem (empty: to fill) and the deadline (empty: to fill)."""
+
+    number: str
+    problem: str
+    deadline: str
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Where the problems were found: 自己查摆, 上级点评 or 群众评议."""
+
+    heading: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RectificationList:
+    """Every word of one secretary's 整改清单, in reading order."""
+
+    stem: str  # NN-姓名: NN the place in secretaries.yaml
+    title: str
+    particulars: str  # 党组织, 姓名, 等次 (and the 整改期限) on one line
+    columns: tuple[str, ...]
+    groups: tuple[Group, ...]
+    notes: tuple[str, ...]
+    sign_line: str
+
+
+def unique(texts: list[str]) -> list[str]:
+    """Return the texts once each, in first-seen order; texts differing only in spaces are one."""
+    seen: set[str] = set()
+    kept = []
+    for text in texts:
+        key = "".join(text.split())
+        if key and key not in seen:
+            seen.add(key)
+            kept.append(text.strip())
+    return kept
+
+
+def committee_problems(run: LettersRun) -> dict[str, tuple[str, ...]]:
+    """Return secretary id → the committee's 指出问题: from results.json, else assessment.yaml."""
+    entries = run.document["secretaries"]
+    if all("assessment" in entry for entry in entries):
+        return {e["id"]: tuple(e["assessment"].get("problems") or ()) for e in entries}
+    folder = run.data.notice_md.parent
+    shown = f"{folder.as_posix()}/assessment.yaml"
+    found = load_assessment(folder / "assessment.yaml", shown, run.secretaries)
+    return {ident: assessment.problems for ident, assessment in found.items()}
+
+
+def build_list(
+    run: LettersRun, entry: dict, number: int, problems: tuple[str, ...]
+) -> RectificationList:
+    """Return the 整改清单 of results.json's `entry`, the number-th in secretaries.yaml."""
+    campaign = run.campaign
+    due = date.fromisoformat(entry["rectification_due"]) if entry["rectification_due"] else None
+    deadline = chinese_date(due) if due else ""
+    found_by = (
+        f"{committee_short(campaign.issuer.town)}综合评价意见"
+        if entry["role"] == "branch"
+        else "上级党组织点评"
+    )
+    comments = entry["comments"]
+    masses = unique(comments["problems"]) + [
+        SUGGESTION + text for text in unique(comments["suggestions"])
+    ]
+    sources = (
+        ("自己查摆", [""] * SELF_ROWS),
+        (f"上级点评（{found_by}指出的问题）", unique(list(problems)) or [""] * BLANK_ROWS),
+        ("群众评议（评议表所提问题和不足、意见建议）", masses or [""] * BLANK_ROWS),
+    )
+    groups, count = [], 0
+    for n, (heading, texts) in enumerate(sources, start=1):
+        items = []
+        for text in texts:
+            count += 1
+            items.append(Item(str(count), text, deadline))
+        groups.append(Group(heading_numeral(1, n) + heading, tuple(items)))
+    particulars = f"党组织：{entry['organization']}　　姓名：{entry['name']}　　综合评价等次：{entry['grade']}"
+    if due:
+        particulars += f"　　整改期限：{deadline}"
+    return RectificationList(
+        stem=f"{number:02d}-{entry['name']}",
+        title=f"{entry['name']}同志{campaign.year}年度抓基层党建述职评议考核问题整改清单",
+        particulars=particulars,
+        columns=COLUMNS,
+        groups=tuple(groups),
+        notes=_notes(found_by, deadline),
+        sign_line=SIGN_LINE,
+    )
+
+
+def _notes(found_by: str, deadline: str) -> tuple[str, ...]:
+    """Return the 注 under the table: where each group's problems come from, and the deadlines."""
+    due = (
+        f"综合评价等次为“一般”“差”，须约谈提醒、限期整改，各项整改时限不晚于{deadline}。"
+        if deadline
+        else "整改时限由本人根据问题性质逐项确定。"
+    )
+    return (
+        "注：1.“自己查摆”由本人对照述职报告和述职评议情况查摆填写；“上级点评”为"
+        f"{found_by}指出的问题；“群众评议”为评议表所填问题和不足、意见建议，相同内容只列一次，"
+        f"意见建议标“{SUGGESTION}”。",
+        f"2.整改措施要具体、可检验，逐项明确整改时限和责任人；{due}",
+    )
+
+
+def build_lists(run: LettersRun) -> list[RectificationList]:
+    """Return every secretary's 整改清单, in secretaries.yaml order."""
+    problems = committee_problems(run)
+    return [
+        build_list(run, entry, n, problems.get(entry["id"], ()))
+        for n, entry in enumerate(run.document["secretaries"], start=1)
+    ]
+
+
+def rectification_files(run: LettersRun) -> dict[str, bytes]:
+    """Return each secretary's 整改清单 as DOCX and PDF; the PDFs laid out in one batch."""
+    lists = build_lists(run)
+    html = (
+        html_environment(run.renderer.fonts)
+        .get_template("rectification.html")
+        .render(lists=lists, title=f"{run.campaign.year}年度问题整改清单")
+    )
+    pdfs = run.renderer.render_batch(html, len(lists), [item.title for item in lists])
+    files = {}
+    for item, pdf in zip(lists, pdfs, strict=True):
+        files[f"{FOLDER}/{item.stem}.pdf"] = pdf
+        files[f"{FOLDER}/{item.stem}.docx"] = render_docx("rectification.docx", {"c": item})
+    return files

@@ -1,0 +1,33 @@
+"""The docxtpl template of the 综合评价意见 (evaluation_letter.docx).
+
+Saved by tools/make_docx_templates.py with the other templates. It renders the context of
+generator/documents/evaluation_letter.py as `c`: the GB/T 9704 page of the 述职安排, without a
+table — title, 主送, numbered sections, 署名 and date under the seal, page numbers.
+"""
+
+from __future__ import annotations
+
+from docx_schedule import numbered_pages, signature_block, title_block
+from make_docx_templates import base_document, tag
+
+
+def build_evaluation_letter(fonts):
+    """Return the template of one 综合评价意见 (context `c`)."""
+    doc = base_document(fonts)
+    title_block(doc, "c.title_lines")
+    doc.add_paragraph("", style="正文")
+    doc.add_paragraph("{{ c.addressee }}", style="主送机关").paragraph_format.keep_with_next = True
+    tag(doc, "{%p for p in c.paragraphs %}")
+    tag(doc, "{%p if p.kind == 'h1' %}")
+    heading = doc.add_paragraph("{{ p.head }}{{ p.text }}", style="一级标题")
+    heading.paragraph_format.keep_with_next = True
+    tag(doc, "{%p else %}")
+    doc.add_paragraph("{{ p.text }}", style="正文")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+    signature_block(doc, "c", "date")
+    numbered_pages(doc)
+    return doc
+
+
+TEMPLATES = {"evaluation_letter.docx": build_evaluation_letter}
