@@ -12,7 +12,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .assessment import load_assessment
+from .documents.archive_insert import archive_insert_files
+from .documents.circular import circular_files
+from .documents.evaluation_letter import evaluation_letter_files
+from .documents.filing_report import filing_report_files
+from .documents.rectification import rectification_files
 from .errors import InputError, Problem
+from .filled_forms import FILLED_COST, filled_forms_1, filled_forms_2, tally_forms
 from .fonts import load_font_map
 from .loading import CampaignData, load_campaign_data
 from .output import OutputWriter
@@ -42,8 +48,25 @@ class LettersRun:
 
 
 LETTERS = "letters"  # the post-grading pack's folder under --out
-PACK: list[Callable[[LettersRun], dict[str, bytes]]] = []
-COST: dict[str, float] = {}  # rough seconds per kind, to start the long ones first
+PACK: list[Callable[[LettersRun], dict[str, bytes]]] = [
+    filled_forms_1,
+    filled_forms_2,
+    tally_forms,
+    evaluation_letter_files,
+    archive_insert_files,
+    circular_files,
+    filing_report_files,
+    rectification_files,
+]
+# Rough seconds each kind takes on the sample, to start the long ones first on the two cores.
+COST = {
+    **FILLED_COST,
+    "evaluation_letter_files": 4.0,
+    "archive_insert_files": 3.0,
+    "rectification_files": 2.5,
+    "filing_report_files": 1.5,
+    "circular_files": 1.0,
+}
 
 
 def score(data_dir: Path, out_dir: Path) -> LettersRun:

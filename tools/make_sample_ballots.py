@@ -23,15 +23,47 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 SEED = 2022
 # Each branch secretary's typical score by meeting order; t01 last. 6.3 gives a 一般; the 7.6
 # with a wide spread gets more than 10 % low votes and so a forced 差.
-TYPICAL = [9.4, 9.1, 8.3, 9.5, 8.6, 9.2, 8.1, 9.3, 6.3, 9.6, 8.4, 9.0, 7.6, 9.2, 8.8, 9.4, 8.2,
-           9.5, 9.3]
+TYPICAL = [
+    9.4,
+    9.1,
+    8.3,
+    9.5,
+    8.6,
+    9.2,
+    8.1,
+    9.3,
+    6.3,
+    9.6,
+    8.4,
+    9.0,
+    7.6,
+    9.2,
+    8.8,
+    9.4,
+    8.2,
+    9.5,
+    9.3,
+]
 WIDE = {12}  # indices whose voters disagree widely
-PROBLEMS = ["党员教育管理方式较为单一", "组织生活会质量有待提高", "发展党员工作计划性不强",
-            "党群服务中心作用发挥不充分", "村级集体经济增收渠道不宽", "党务公开不够及时",
-            "对流动党员联系不够紧密", "“三会一课”记录不够规范"]
-SUGGESTIONS = ["加强对年轻党员的培养", "多开展主题党日活动，形式再活泼些", "推动集体经济项目尽快落地",
-               "建议定期公开党费收缴情况", "加强网格员队伍建设", "多听听牧民群众的意见，“接地气”",
-               "加大对致富带头人的扶持力度"]
+PROBLEMS = [
+    "党员教育管理方式较为单一",
+    "组织生活会质量有待提高",
+    "发展党员工作计划性不强",
+    "党群服务中心作用发挥不充分",
+    "村级集体经济增收渠道不宽",
+    "党务公开不够及时",
+    "对流动党员联系不够紧密",
+    "“三会一课”记录不够规范",
+]
+SUGGESTIONS = [
+    "加强对年轻党员的培养",
+    "多开展主题党日活动，形式再活泼些",
+    "推动集体经济项目尽快落地",
+    "建议定期公开党费收缴情况",
+    "加强网格员队伍建设",
+    "多听听牧民群众的意见，“接地气”",
+    "加大对致富带头人的扶持力度",
+]
 
 
 def score_for(rng: random.Random, typical: float, wide: bool) -> int:
@@ -54,8 +86,9 @@ def ballot_rows(rng: random.Random, issued, order: dict[str, int]) -> list[list[
             status, score = "valid", str(score_for(rng, TYPICAL[index], index in WIDE))
         problem = rng.choice(PROBLEMS) if status == "valid" and rng.random() < 0.25 else ""
         suggestion = rng.choice(SUGGESTIONS) if status == "valid" and rng.random() < 0.2 else ""
-        rows.append([ballot.serial, ballot.secretary_id, ballot.source, score, status, problem,
-                     suggestion])
+        rows.append(
+            [ballot.serial, ballot.secretary_id, ballot.source, score, status, problem, suggestion]
+        )
     rng.shuffle(rows)  # a pile of sheets has no order
     return rows
 
@@ -63,8 +96,9 @@ def ballot_rows(rng: random.Random, issued, order: dict[str, int]) -> list[list[
 def write_csv(path: Path, rows: list[list[str]], encoding: str) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["ballot_id", "secretary_id", "source", "score", "status", "problems",
-                     "suggestions"])
+    writer.writerow(
+        ["ballot_id", "secretary_id", "source", "score", "status", "problems", "suggestions"]
+    )
     writer.writerows(rows)
     path.write_bytes(buffer.getvalue().encode(encoding))
 
@@ -77,8 +111,14 @@ ASSESSMENT = """\
 
 
 def assessment_yaml(secretaries, rng: random.Random) -> str:
-    good = ["党建引领乡村振兴成效明显", "“三会一课”制度落实较好", "党群服务中心建设提质升级",
-            "发展党员工作程序规范", "网格化管理服务扎实推进", "集体经济稳步增长"]
+    good = [
+        "党建引领乡村振兴成效明显",
+        "“三会一课”制度落实较好",
+        "党群服务中心建设提质升级",
+        "发展党员工作程序规范",
+        "网格化管理服务扎实推进",
+        "集体经济稳步增长",
+    ]
     lines = [ASSESSMENT]
     for secretary in secretaries:
         lines.append(f"{secretary.id}:")

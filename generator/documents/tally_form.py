@@ -1,0 +1,164 @@
+"""The tally 评议表 of one secretary: what all their ballots say together.
+
+The form's grid with the votes in each score cell per source, the valid, blank and invalid
+ballots per source, the means, the weighted score and the grades as results.json gives them,
+and the ballots' texts gathered: identical texts counted once with their number, ordered by how
+often they were written and then by text, so none can be traced to a serial. The words live
+here; templates/html/tally_forms.html and templates/docx/tally_form.docx only lay them out.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..ballot import Ballot
+from ..model import Campaign, Secretary
+from ..scoring import LOW_GRADES, percent
+from .evaluation_form import EvaluationForm, grade_of
+from .filled_form import source_order
+
+SUBTITLE = "评议结果汇总"
+COLUMNS = ("评议类别", "收回票数", "有效票", "空白票", "废票", "有效票平均分", "权重")
+TOTAL = "合计"
+NONE = "无"
+GATHERED_HEADINGS = {
+    "problems": "一、存在的问题和不足",
+    "suggestions": "二、意见建议",
+}
+GATHERED_NOTE = "（相同内容合并计数，按提出次数和内容排序，不对应选票编号）"
+SIGNATURES = (
+    "计票人（签字）：\u3000\u3000\u3000\u3000\u3000\u3000监票人（签字）：\u3000\u3000\u3000\u3000"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CountRow:
+    """A row of the form's grid: its label and the votes in each score cell."""
+
+    label: str
+    counts: tuple[str, ...]  # one per score of form.scores
+
+
+@dataclass(frozen=True, slots=True)
+class Gathered:
+    """The ballots' texts of one box, gathered."""
+
+    heading: str
+    items: tuple[str, ...]  # "1. text（3人次）"; ("无",) when no ballot wrote anything
+
+
+@dataclass(frozen=True, slots=True)
+class TallyForm:
+    """Every word of one secretary's tally, in reading order."""
+
+    title: str
+    subtitle: str
+    who: str  # 被评议人：…
+    form: EvaluationForm  # the grade spans and score cells of the grid
+    counts: tuple[CountRow, ...]  # per source, then 合计 when there are several
+    columns: tuple[str, ...]
+    sources: tuple[tuple[str, ...], ...]  # a row of COLUMNS per source, then 合计
+    results: tuple[tuple[str, str], ...]  # (label, value): score, low votes, grades
+    note: str
+    gathered: tuple[Gathered, ...]
+    signatures: str
+
+
+def tally_form(
+    campaign: Campaign,
+    secretary: Secretary,
+    form: EvaluationForm,
+    entry: dict,
+    ballots: list[Ballot],
+) -> TallyForm:
+    """Return the tally of one secretary from their results.json entry and their ballots."""
+    sources = [s for s in source_order(campaign, secretary.role) if s in entry["ballots"]]
+    scores = {
+        source: Counter(b.score for b in ballots if b.source == source and b.status == "valid")
+        for source in sources
+    }
+    rows = [CountRow(f"{source}得票", _cells(scores[source], form)) for source in sources]
+    if len(sources) > 1:
+        rows.append(CountRow(f"{TOTAL}得票", _cells(sum(scores.values(), Counter()), form)))
+    return TallyForm(
+        title=form.title,
+        subtitle=SUBTITLE,
+        who=f"被评议人：{_post(campaign, secretary)}{secretary.name}",
+        form=form,
+        counts=tuple(rows),
+        columns=COLUMNS,
+        sources=_source_rows(campaign, secretary, entry, sources),
+        results=_results(campaign, entry, sum(scores.values(), Counter())),
+        note=GATHERED_NOTE,
+        gathered=tuple(
+            Gathered(heading, _gathered(entry["comments"][kind]))
+            for kind, heading in GATHERED_HEADINGS.items()
+        ),
+        signatures=SIGNATURES,
+    )
+
+
+def _post(campaign: Campaign, secretary: Secretary) -> str:
+    if secretary.role == "committee":
+        return f"{campaign.issuer.town}党委书记"
+    return f"{secretary.organization}书记"
+
+
+def _cells(votes: Counter, form: EvaluationForm) -> tuple[str, ...]:
+    return tuple(str(votes[score]) for score in form.scores)
+
+
+def _source_rows(campaign, secretary, entry, sources) -> tuple[tuple[str, ...], ...]:
+    weights = campaign.rules.weights[secretary.role]
+    rows, totals = [], [0, 0, 0, 0]
+    for source in sources:
+        counts = entry["ballots"][source]
+        figures = [
+            sum(counts[k] for k in ("valid", "blank", "invalid")),
+            counts["valid"],
+            counts["blank"],
+            counts["invalid"],
+        ]
+        totals = [a + b for a, b in zip(totals, figures, strict=True)]
+        mean = counts["mean"] or "—"
+        rows.append((source, *map(str, figures), mean, percent(weights.get(source, Fraction(0)))))
+    if len(sources) > 1:
+        rows.append((TOTAL, *map(str, totals), "—", "—"))
+    return tuple(rows)
+
+
+def _results(campaign: Campaign, entry: dict, votes: Counter) -> tuple[tuple[str, str], ...]:
+    weights = campaign.rules.weights[entry["role"]]
+    parts = [
+        f"{source}平均{counts['mean']}分×{percent(weights[source])}"
+        for source, counts in entry["ballots"].items()
+        if weights.get(source) and counts["mean"] is not None
+    ]
+    valid = sum(votes.values())
+    low = sum(
+        n for score, n in votes.items() if grade_of(score, campaign.rules.bands) in LOW_GRADES
+    )
+    share = percent(Fraction(low, valid)) if valid else "—"
+    return (
+        ("述职评议结果", f"{entry['score']}分"),
+        ("计算方法", "＋".join(parts)),
+        ("“一般”“差”票", f"{low}张，占有效票的{share}（{low}/{valid}）"),
+        ("按得分分档", entry["score_grade"]),
+        ("综合评价等次", entry["grade"]),
+    )
+
+
+def _gathered(texts: list[str]) -> tuple[str, ...]:
+    counted = sorted(Counter(t.strip() for t in texts if t.strip()).items(), key=_by_count)
+    if not counted:
+        return (NONE,)
+    return tuple(
+        f"{number}. {text}" + (f"（{n}人次）" if n > 1 else "")
+        for number, (text, n) in enumerate(counted, start=1)
+    )
+
+
+def _by_count(item: tuple[str, int]) -> tuple[int, str]:
+    return (-item[1], item[0])

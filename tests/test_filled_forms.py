@@ -1,0 +1,365 @@
+"""The filled 评议表 of `letters`: one page per ballot with its √ in the right cell, and a tally
+per secretary whose figures are those of results.json.
+
+Positions are read back from the PDFs with pdfplumber and compared with the ballot sheet's
+layout in millimetres (generator/documents/ballot_sheet.py), the one source of where each box
+is. Reading a page's text with its tables costs ~50 ms, so the per-page checks take a seeded
+sample of valid ballots and every blank and invalid one.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import shutil
+import subprocess
+from collections import Counter
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import docx
+import pdfplumber
+import pypdfium2 as pdfium
+import pytest
+from test_notice_docx import block_texts, first_difference, page_count, pdf_text
+from test_notice_pdf import embedded_fonts
+
+PT_PER_MM = 72 / 25.4
+SAMPLE = 40  # valid ballots whose pages are checked, besides every blank and invalid one
+SEED = 20221215
+MARKS = {"blank": "空白票", "invalid": "废票"}
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The sample run: its campaign, secretaries, every ballot read, and where it wrote."""
+
+    campaign: object
+    secretaries: list
+    ballots: list
+    results: dict
+    folder: Path
+
+
+@pytest.fixture(scope="module")
+def sample(letters_output) -> Sample:
+    from generator.ballot_input import read_ballots
+    from generator.loading import load_campaign_data
+
+    data_dir = letters_output.parent / "data"
+    data = load_campaign_data(data_dir)
+    secretaries = list(data.secretaries)
+    read = read_ballots(data_dir, letters_output, data.campaign, secretaries)
+    results = json.loads((letters_output / "results.json").read_text(encoding="utf-8"))
+    folder = letters_output / "letters" / "评议表"
+    return Sample(data.campaign, secretaries, list(read.ballots), results, folder)
+
+
+def stem(sample: Sample, secretary) -> Path:
+    return sample.folder / f"{sample.secretaries.index(secretary) + 1:02d}-{secretary.name}"
+
+
+def in_meeting_order(sample: Sample, secretary) -> list:
+    """A secretary's ballots: source by source as campaign.yaml lists them, each by serial."""
+    sources = list(sample.campaign.evaluators[secretary.role])
+    mine = [b for b in sample.ballots if b.secretary_id == secretary.id]
+    return sorted(mine, key=lambda b: (sources.index(b.source), b.serial))
+
+
+def layout_of(sample: Sample, secretary):
+    from generator.documents.ballot_sheet import sheet_layout
+    from generator.documents.evaluation_form import personal_form
+
+    return sheet_layout(personal_form(sample.campaign, sample.secretaries, secretary))
+
+
+def inside(char: dict, box) -> bool:
+    """Whether the character's centre lies in the box (mm, from the page's top-left corner)."""
+    x = (char["x0"] + char["x1"]) / 2 / PT_PER_MM
+    y = (char["top"] + char["bottom"]) / 2 / PT_PER_MM
+    return box.x <= x <= box.x + box.w and box.y <= y <= box.y + box.h
+
+
+def squeezed(text: str) -> str:
+    return re.sub(r"\s", "", text)
+
+
+def sampled_pages(sample: Sample) -> list[tuple[object, int, object]]:
+    """Return (secretary, page index, ballot): a seeded sample of valid ballots, every other one."""
+    pages = []
+    for secretary in sample.secretaries:
+        for index, ballot in enumerate(in_meeting_order(sample, secretary)):
+            pages.append((secretary, index, ballot))
+    valid = [p for p in pages if p[2].status == "valid"]
+    chosen = random.Random(SEED).sample(valid, SAMPLE)
+    return sorted(chosen + [p for p in pages if p[2].status != "valid"], key=pages.index)
+
+
+# --- one page per ballot --------------------------------------------------------------------------
+
+
+def text_in_box(page, box) -> str:
+    """Return the text pdfium finds in a box given in mm from the page's top-left corner."""
+    height = page.get_height()
+    return page.get_textpage().get_text_bounded(
+        left=box.x * PT_PER_MM,
+        bottom=height - (box.y + box.h) * PT_PER_MM,
+        right=(box.x + box.w) * PT_PER_MM,
+        top=height - box.y * PT_PER_MM,
+    )
+
+
+def test_one_page_per_ballot_in_meeting_order(sample):
+    """Every page, read with pdfium (a millisecond a page): the serial in the sheet's serial box."""
+    for secretary in sample.secretaries:
+        ballots = in_meeting_order(sample, secretary)
+        path = stem(sample, secretary)
+        document = pdfium.PdfDocument(path.with_name(path.name + "-逐票.pdf"))
+        box = layout_of(sample, secretary).serial
+        try:
+            serials = [squeezed(text_in_box(page, box)) for page in document]
+        finally:
+            document.close()
+        assert serials == [f"编号{b.serial}" for b in ballots], path.name
+
+
+def test_tick_sits_in_the_cell_of_the_score(sample):
+    by_file: dict[Path, list] = {}
+    for secretary, index, ballot in sampled_pages(sample):
+        by_file.setdefault(stem(sample, secretary), []).append((secretary, index, ballot))
+    checked = Counter()
+    for path, pages in by_file.items():
+        with pdfplumber.open(path.with_name(path.name + "-逐票.pdf")) as document:
+            for secretary, index, ballot in pages:
+                layout = layout_of(sample, secretary)
+                ticks = [
+                    c
+                    for c in document.pages[index].chars
+                    if c["text"] == "√" and c["top"] / PT_PER_MM < layout.note.y
+                ]  # the 注 below the table quotes “√” too
+                where = f"{path.name} page {index + 1} ({ballot.serial}, {ballot.status})"
+                if ballot.status == "valid":
+                    cell = dict(layout.score_cells)[ballot.score]
+                    assert len(ticks) == 1, where
+                    assert inside(ticks[0], cell), f"{where}: √ outside the cell of {ballot.score}"
+                else:
+                    assert not ticks, f"{where}: a √ on a {ballot.status} ballot"
+                checked[ballot.status] += 1
+    assert checked["valid"] == SAMPLE and checked["blank"] and checked["invalid"], checked
+
+
+def test_blank_and_invalid_ballots_are_marked_and_valid_ones_not(sample):
+    from generator.documents.filled_form import mark_box
+
+    for path, index, ballot, secretary in (
+        (stem(sample, s), i, b, s) for s, i, b in sampled_pages(sample)
+    ):
+        with pdfplumber.open(path.with_name(path.name + "-逐票.pdf")) as document:
+            page = document.pages[index]
+            box = mark_box(layout_of(sample, secretary))
+            marked = squeezed("".join(c["text"] for c in page.chars if inside(c, box)))
+            text = squeezed(page.extract_text())
+        assert marked == MARKS.get(ballot.status, ""), f"{path.name} page {index + 1}"
+        if ballot.status == "valid":
+            assert not any(mark in text for mark in MARKS.values())
+
+
+def test_each_page_carries_its_serial_source_and_texts(sample):
+    for secretary, index, ballot in sampled_pages(sample)[:: max(1, SAMPLE // 10)]:
+        path = stem(sample, secretary)
+        with pdfplumber.open(path.with_name(path.name + "-逐票.pdf")) as document:
+            layout = layout_of(sample, secretary)
+            page = document.pages[index]
+            text = squeezed(page.extract_text())
+            boxes = dict(layout.text_boxes)
+            in_boxes = {
+                name: squeezed("".join(c["text"] for c in page.chars if inside(c, box)))
+                for name, box in boxes.items()
+            }
+        assert f"编号{ballot.serial}" in text and f"评议类别：{ballot.source}" in text
+        # Each box holds its question's answer, whole: nothing cut off, nothing in the other.
+        assert in_boxes["problems"] == squeezed(ballot.problems)
+        assert in_boxes["suggestions"] == squeezed(ballot.suggestions)
+
+
+def test_form_with_ink_drawn_over_is_the_page_laid_out_whole(sample, letters_output):
+    """Each form is laid out once and each ballot's ink drawn over it: the pixels must be those
+    of the same page laid out whole, on a valid and on an invalid ballot."""
+    from dataclasses import replace
+
+    from generator.filled_forms import ballot_batch_html, ballot_pages, whole_pages
+    from generator.fonts import load_font_map
+    from generator.letters import score
+    from generator.render.pdf import PdfRenderer
+
+    scored = score(letters_output.parent / "data", letters_output)
+    run = replace(scored, renderer=PdfRenderer(load_font_map(scored.campaign.fonts)))
+    odd = next(
+        s
+        for s in sample.secretaries
+        if any(b.secretary_id == s.id and b.status == "invalid" for b in sample.ballots)
+    )
+    group = next(g for g in ballot_pages(run) if g.secretary == odd)
+    index = next(i for i, sheet in enumerate(group.sheets) if sheet.mark)
+    whole = run.renderer.render(ballot_batch_html(run, [group], whole_pages([group])))
+    path = stem(sample, odd)
+    drawn = path.with_name(path.name + "-逐票.pdf").read_bytes()
+    for page in (0, index):
+        assert raster(whole, page) == raster(drawn, page), f"{path.name} page {page + 1}"
+
+
+def raster(pdf: bytes, index: int) -> bytes:
+    document = pdfium.PdfDocument(pdf)
+    try:
+        return document[index].render(scale=100 / 72, grayscale=True).to_pil().tobytes()
+    finally:
+        document.close()
+
+
+# --- the tally ------------------------------------------------------------------------------------
+
+
+def tally_tables(path: Path) -> tuple[list[list[str]], list[list[str]]]:
+    """Return the rows of the tally's grid and of its figures table (page 1)."""
+    with pdfplumber.open(path) as document:
+        tables = document.pages[0].extract_tables()
+    clean = [[[squeezed(cell or "") for cell in row] for row in table] for table in tables]
+    return clean[0], clean[1]
+
+
+def test_tally_counts_equal_results_json(sample):
+    for secretary, entry in zip(sample.secretaries, sample.results["secretaries"], strict=True):
+        path = stem(sample, secretary).with_name(stem(sample, secretary).name + "-汇总.pdf")
+        grid, figures = tally_tables(path)
+        sources = list(entry["ballots"])
+        mine = [b for b in sample.ballots if b.secretary_id == secretary.id]
+        assert grid[1][1:] == [str(s) for s in range(10, 0, -1)], path.name
+        rows = {row[0]: row[1:] for row in grid[2:]}
+        figure_rows = {row[0]: row for row in figures[1:]}
+        for source in sources:
+            counts = entry["ballots"][source]
+            votes = Counter(b.score for b in mine if b.source == source and b.status == "valid")
+            assert rows[f"{source}得票"] == [str(votes[s]) for s in range(10, 0, -1)], path.name
+            assert sum(map(int, rows[f"{source}得票"])) == counts["valid"]
+            read = counts["valid"] + counts["blank"] + counts["invalid"]
+            assert figure_rows[source][1:6] == [
+                str(read),
+                str(counts["valid"]),
+                str(counts["blank"]),
+                str(counts["invalid"]),
+                counts["mean"],
+            ], path.name
+        results = {row[0]: next(cell for cell in row[1:] if cell) for row in figures if row[0]}
+        assert results["述职评议结果"] == f"{entry['score']}分"
+        assert results["按得分分档"] == entry["score_grade"]
+        assert results["综合评价等次"] == entry["grade"]
+        low, valid = map(int, re.search(r"（(\d+)/(\d+)）", results["“一般”“差”票"]).groups())
+        assert valid == sum(entry["ballots"][s]["valid"] for s in sources)
+        share = (Decimal(low) / Decimal(valid)).quantize(Decimal("0.001"), ROUND_HALF_UP)
+        assert str(share) == entry["low_vote_share"], path.name
+
+
+def test_tally_gathers_every_text_and_no_serial(sample):
+    for secretary, entry in zip(sample.secretaries, sample.results["secretaries"], strict=True):
+        path = stem(sample, secretary).with_name(stem(sample, secretary).name + "-汇总.pdf")
+        text = squeezed(pdf_text(path))
+        for kind in ("problems", "suggestions"):
+            for written, times in Counter(entry["comments"][kind]).items():
+                shown = squeezed(written) + (f"（{times}人次）" if times > 1 else "")
+                assert shown in text, f"{path.name}: {written}"
+        serials = [b.serial for b in sample.ballots if b.secretary_id == secretary.id]
+        assert not [s for s in serials if s in text], path.name
+
+
+# --- DOCX and PDF -------------------------------------------------------------------------------
+
+
+def compared_files(sample: Sample) -> list[Path]:
+    """Every tally, and the ballots of three secretaries: one with a blank or invalid ballot,
+    the town secretary (the other form) and one picked by the seed."""
+    tallies = sorted(sample.folder.glob("*-汇总.pdf"))
+    odd = next(
+        s
+        for s in sample.secretaries
+        if any(b.secretary_id == s.id and b.status != "valid" for b in sample.ballots)
+    )
+    town = next(s for s in sample.secretaries if s.role == "committee")
+    chosen = {odd, town, random.Random(SEED).choice(sample.secretaries)}
+    ballots = [stem(sample, s).with_name(stem(sample, s).name + "-逐票.pdf") for s in chosen]
+    return tallies + sorted(ballots)
+
+
+def test_docx_and_pdf_say_the_same(sample):
+    for pdf in compared_files(sample):
+        as_pdf = squeezed(pdf_text(pdf))
+        as_docx = squeezed(
+            "".join(block_texts(docx.Document(str(pdf.with_suffix(".docx"))).element.body))
+        )
+        assert "{{" not in as_docx and "{%" not in as_docx, f"{pdf.name}: docxtpl tags left"
+        assert as_docx == as_pdf, f"{pdf.name}: {first_difference(as_docx, as_pdf)}"
+
+
+def test_every_docx_kind_converts_with_libreoffice(sample, tmp_path):
+    soffice = shutil.which("soffice")
+    assert soffice, "soffice (LibreOffice) is not installed; `make test` installs it"
+    town = next(s for s in sample.secretaries if s.role == "committee")
+    base = stem(sample, town)
+    sources = [base.with_name(base.name + suffix) for suffix in ("-逐票.docx", "-汇总.docx")]
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            *map(str, sources),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for source in sources:
+        converted = out / f"{source.stem}.pdf"
+        assert converted.is_file(), f"{source.name}: {result.stdout}{result.stderr}"
+        expected = page_count(source.with_suffix(".pdf"))
+        if source.stem.endswith("逐票"):  # one page per ballot, in a word processor too
+            assert page_count(converted) == expected, source.name
+        else:
+            assert abs(page_count(converted) - expected) <= 1, source.name
+
+
+def test_pdfs_embed_only_mapped_fonts(sample, font_map):
+    allowed = {font.postscript_name for font in font_map.values()}
+    town = next(s for s in sample.secretaries if s.role == "committee")
+    for path in (stem(sample, sample.secretaries[0]), stem(sample, town)):
+        for suffix in ("-逐票.pdf", "-汇总.pdf"):
+            pdf = path.with_name(path.name + suffix)
+            assert set(embedded_fonts(pdf).values()) <= allowed, pdf.name
+
+
+# --- the pieces -----------------------------------------------------------------------------------
+
+
+def test_split_by_pages_keeps_order_and_balances():
+    from generator.filled_forms import SecretaryBallots, split_by_pages
+
+    groups = [SecretaryBallots(n, None, (None,) * size) for n, size in enumerate([40] * 18 + [18])]
+    runs = split_by_pages(groups, 2)
+    assert [g for run in runs for g in run] == groups
+    sizes = [sum(len(g.sheets) for g in run) for run in runs]
+    assert abs(sizes[0] - sizes[1]) <= 40, sizes
+
+
+def test_long_texts_step_down_in_size():
+    from generator.filled_forms import fit_class
+
+    assert fit_class("对流动党员联系不够紧密") == "size-14"
+    assert fit_class("党" * 150) == "size-12"
+    assert fit_class("党" * 2000) == "size-7"
