@@ -19,6 +19,7 @@ PAGES = {  # image name → (PDF under output/, page index)
     "letter.png": ("letters/综合评价意见/13-*.pdf", 0),
     "insert.png": ("letters/干部人事档案/13-*.pdf", 0),
     "filled-form.png": ("letters/评议表/13-*逐票.pdf", 0),
+    "tally-form.png": ("letters/评议表/13-*汇总.pdf", 0),
 }
 DPI = 80
 
