@@ -89,3 +89,25 @@ def letters_output(tmp_path_factory) -> Path:
     run_forms(root / "data", root / "out")
     run_letters(root / "data", root / "out")
     return root / "out"
+
+
+def convert_with_libreoffice(sources: list[Path], tmp_path: Path) -> Path:
+    """Convert DOCX files to PDF with LibreOffice headless; return the folder of the PDFs.
+
+    A private profile keeps runs apart; every source must come out as a PDF of the same stem.
+    """
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    assert soffice, "soffice (LibreOffice) is not installed; `make test` installs it"
+    out = tmp_path / "libreoffice-out"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(out), *map(str, sources)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    for source in sources:
+        assert (out / f"{source.stem}.pdf").is_file(), f"{source.name}: {result.stderr}"
+    return out

@@ -25,7 +25,7 @@ from test_notice_docx import block_texts, first_difference, page_count, pdf_text
 from test_notice_pdf import embedded_fonts
 
 import seedtext
-from conftest import DATA, REPO
+from conftest import DATA, REPO, convert_with_libreoffice
 
 LETTERS = "letters"
 GRADES = ("好", "较好", "一般", "差")
@@ -406,34 +406,15 @@ def test_rectification_lists_problems_by_who_found_them(lists):
 
 
 def test_every_kind_converts_with_libreoffice(letters, tmp_path):
-    soffice = shutil.which("soffice")
-    assert soffice, "soffice (LibreOffice) is not installed; `make test` installs it"
     sources = [
         letters / f"{CIRCULAR}.docx",
         letters / f"{FILING}.docx",
         sorted((letters / "整改清单").glob("*.docx"))[0],
     ]
-    out = tmp_path / "out"
-    result = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            *map(str, sources),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    out = convert_with_libreoffice(sources, tmp_path)
     for source in sources:
         converted = out / f"{source.stem}.pdf"
-        assert converted.is_file(), f"{source.name}: {result.stderr}"
+        assert converted.is_file()
         pages, expected = page_count(converted), page_count(source.with_suffix(".pdf"))
         assert abs(pages - expected) <= 1, f"{source.name}: LibreOffice {pages}, PDF {expected}"
 

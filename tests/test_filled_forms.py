@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import shutil
-import subprocess
 from collections import Counter
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -25,6 +23,8 @@ import pypdfium2 as pdfium
 import pytest
 from test_notice_docx import block_texts, first_difference, page_count, pdf_text
 from test_notice_pdf import embedded_fonts
+
+from conftest import convert_with_libreoffice
 
 PT_PER_MM = 72 / 25.4
 SAMPLE = 40  # valid ballots whose pages are checked, besides every blank and invalid one
@@ -302,32 +302,12 @@ def test_docx_and_pdf_say_the_same(sample):
 
 
 def test_every_docx_kind_converts_with_libreoffice(sample, tmp_path):
-    soffice = shutil.which("soffice")
-    assert soffice, "soffice (LibreOffice) is not installed; `make test` installs it"
     town = next(s for s in sample.secretaries if s.role == "committee")
     base = stem(sample, town)
     sources = [base.with_name(base.name + suffix) for suffix in ("-逐票.docx", "-汇总.docx")]
-    out = tmp_path / "out"
-    result = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            *map(str, sources),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    out = convert_with_libreoffice(sources, tmp_path)
     for source in sources:
         converted = out / f"{source.stem}.pdf"
-        assert converted.is_file(), f"{source.name}: {result.stdout}{result.stderr}"
         expected = page_count(source.with_suffix(".pdf"))
         if source.stem.endswith("逐票"):  # one page per ballot, in a word processor too
             assert page_count(converted) == expected, source.name

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import subprocess
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -22,6 +21,7 @@ import pytest
 from test_notice_docx import block_texts, first_difference, page_count, pdf_text
 from test_notice_pdf import embedded_fonts
 
+from conftest import convert_with_libreoffice
 from seedtext import normalise
 
 LETTERS = "letters/综合评价意见"
@@ -236,8 +236,6 @@ def test_pdfs_embed_only_the_mapped_fonts(letters_output, documents, font_map):
 
 def test_docx_convert_in_libreoffice(documents, tmp_path):
     """One letter and one insert, in one LibreOffice run."""
-    soffice = shutil.which("soffice")
-    assert soffice, "soffice (LibreOffice) is not installed; `make test` installs it"
     chosen = {
         "letter": documents[6]["paths"]["letter.docx"],  # s07: the longest kind of letter
         "insert": documents[8]["paths"]["insert.docx"],
@@ -246,26 +244,8 @@ def test_docx_convert_in_libreoffice(documents, tmp_path):
     for kind, path in chosen.items():
         sources.append(tmp_path / f"{kind}.docx")
         shutil.copyfile(path, sources[-1])
-    out = tmp_path / "out"
-    result = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            *map(str, sources),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    out = convert_with_libreoffice(sources, tmp_path)
     for kind, path in chosen.items():
         converted = out / f"{kind}.pdf"
-        assert converted.is_file(), f"no PDF for the {kind}: {result.stdout}{result.stderr}"
         expected = page_count(path.with_suffix(".pdf"))
         assert abs(page_count(converted) - expected) <= (0 if kind == "insert" else 1), kind

@@ -22,6 +22,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 import seedtext
+from conftest import convert_with_libreoffice
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
@@ -133,33 +134,9 @@ def first_difference(a: str, b: str, context: int = 30) -> str:
 
 
 def test_docx_converts_with_libreoffice(rendered_notice, tmp_path):
-    soffice = shutil.which("soffice")
-    assert soffice, (
-        "soffice (LibreOffice) is not installed; `make test` installs it "
-        "(Debian: libreoffice-writer-nogui)"
-    )
     source = tmp_path / "通知.docx"
     shutil.copyfile(rendered_notice.docx, source)
-    out = tmp_path / "out"
-    result = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    converted = out / "通知.pdf"
-    assert converted.is_file(), f"no PDF written: {result.stdout}{result.stderr}"
+    converted = convert_with_libreoffice([source], tmp_path) / "通知.pdf"
     expected = page_count(rendered_notice.pdf)
     assert abs(page_count(converted) - expected) <= 1, (
         f"LibreOffice lays the DOCX out on {page_count(converted)} pages, WeasyPrint on {expected}"

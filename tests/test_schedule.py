@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from dataclasses import replace
@@ -22,7 +21,7 @@ from test_notice_docx import block_texts, first_difference, page_count, pdf_text
 from test_notice_pdf import embedded_fonts
 
 import seedtext
-from conftest import DATA, REPO
+from conftest import DATA, REPO, convert_with_libreoffice
 
 COLUMNS = ("序号", "述职人", "党组织", "述职方式", "必答题")
 CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
@@ -177,32 +176,13 @@ def test_without_new_secretaries_the_note_on_reporting_for_the_organisation_goes
 
 
 def test_docx_converts_with_libreoffice(forms_dir, tmp_path):
-    soffice = shutil.which("soffice")
-    assert soffice, "soffice (LibreOffice) is not installed; `make test` installs it"
     sources = [
         forms_dir / "述职安排.docx",
         *sorted((forms_dir / "述职报告模板").glob("*.docx"))[:1],
     ]
-    out = tmp_path / "out"
-    result = subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(out),
-            *map(str, sources),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    out = convert_with_libreoffice(sources, tmp_path)
     for source in sources:
-        assert (out / f"{source.stem}.pdf").is_file(), f"{source.name}: {result.stderr}"
+        assert (out / f"{source.stem}.pdf").is_file()
     converted, expected = page_count(out / "述职安排.pdf"), page_count(forms_dir / "述职安排.pdf")
     assert abs(converted - expected) <= 1, f"LibreOffice: {converted} pages, WeasyPrint {expected}"
 
