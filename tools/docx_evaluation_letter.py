@@ -7,8 +7,8 @@ table — title, 主送, numbered sections, 署名 and date under the seal, page
 
 from __future__ import annotations
 
-from docx_schedule import numbered_pages, signature_block, title_block
-from make_docx_templates import base_document, tag
+from docx_schedule import body_paragraphs, numbered_pages, signature_block, title_block
+from make_docx_templates import base_document
 
 
 def build_evaluation_letter(fonts):
@@ -17,14 +17,7 @@ def build_evaluation_letter(fonts):
     title_block(doc, "c.title_lines")
     doc.add_paragraph("", style="正文")
     doc.add_paragraph("{{ c.addressee }}", style="主送机关").paragraph_format.keep_with_next = True
-    tag(doc, "{%p for p in c.paragraphs %}")
-    tag(doc, "{%p if p.kind == 'h1' %}")
-    heading = doc.add_paragraph("{{ p.head }}{{ p.text }}", style="一级标题")
-    heading.paragraph_format.keep_with_next = True
-    tag(doc, "{%p else %}")
-    doc.add_paragraph("{{ p.text }}", style="正文")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p endfor %}")
+    body_paragraphs(doc, "c.paragraphs")
     signature_block(doc, "c", "date")
     numbered_pages(doc)
     return doc

@@ -77,6 +77,18 @@ def signature_block(doc, context: str, date_field: str) -> None:
     date.paragraph_format.right_indent = Pt(4 * CHAR)
 
 
+def body_paragraphs(doc, paragraphs: str) -> None:
+    """Add the loop over a context's paragraphs: 一、 headings in 黑体, the rest as 正文."""
+    tag(doc, f"{{%p for p in {paragraphs} %}}")
+    tag(doc, "{%p if p.kind == 'h1' %}")
+    heading = doc.add_paragraph("{{ p.head }}{{ p.text }}", style="一级标题")
+    heading.paragraph_format.keep_with_next = True
+    tag(doc, "{%p else %}")
+    doc.add_paragraph("{{ p.text }}", style="正文")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+
+
 def title_block(doc, lines: str) -> None:
     tag(doc, f"{{%p for line in {lines} %}}")
     doc.add_paragraph("{{ line }}", style="标题").paragraph_format.keep_with_next = True
@@ -158,14 +170,7 @@ def build_schedule(fonts):
     header_style.element.get_or_add_rPr().insert(0, rfonts)
     title_block(doc, "c.title_lines")
     doc.add_paragraph("", style="正文")
-    tag(doc, "{%p for p in c.paragraphs %}")
-    tag(doc, "{%p if p.kind == 'h1' %}")
-    heading = doc.add_paragraph("{{ p.head }}{{ p.text }}", style="一级标题")
-    heading.paragraph_format.keep_with_next = True
-    tag(doc, "{%p else %}")
-    doc.add_paragraph("{{ p.text }}", style="正文")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p endfor %}")
+    body_paragraphs(doc, "c.paragraphs")
     schedule_table(doc, header_style)
     schedule_notes(doc)
     signature_block(doc, "c", "date")
