@@ -111,3 +111,17 @@ def convert_with_libreoffice(sources: list[Path], tmp_path: Path) -> Path:
     for source in sources:
         assert (out / f"{source.stem}.pdf").is_file(), f"{source.name}: {result.stderr}"
     return out
+
+
+def run_in_another_process(script: str, *args: object, hash_seed: str) -> None:
+    """Run a Python snippet in a fresh interpreter with another hash seed (determinism tests)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [sys.executable, "-c", script, *map(str, args)],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr

@@ -6,7 +6,6 @@ row, each cell once, a merged cell where it begins (its top-left grid position).
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -22,7 +21,7 @@ from docx.text.paragraph import Paragraph
 from lxml import etree
 
 import seedtext
-from conftest import convert_with_libreoffice
+from conftest import convert_with_libreoffice, run_in_another_process
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
@@ -175,17 +174,7 @@ def test_rendering_twice_gives_identical_bytes(rendered_notice, tmp_path):
         "import sys; from pathlib import Path; from generator.forms import run_forms; "
         "run_forms(Path(sys.argv[1]), Path(sys.argv[2]))"
     )
-    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(REPO)}
-    result = subprocess.run(
-        [sys.executable, "-c", script, str(DATA), str(second)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    run_in_another_process(script, DATA, second, hash_seed="12345")
     for name in ("通知.pdf", "通知.docx"):
         first_bytes = (rendered_notice.out_dir / "forms" / name).read_bytes()
         second_bytes = (second / "forms" / name).read_bytes()

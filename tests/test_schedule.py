@@ -6,7 +6,6 @@ tests/test_notice_docx.py reads them: in reading order, each table cell once.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from test_notice_docx import block_texts, first_difference, page_count, pdf_text
 from test_notice_pdf import embedded_fonts
 
 import seedtext
-from conftest import DATA, REPO, convert_with_libreoffice
+from conftest import DATA, REPO, convert_with_libreoffice, run_in_another_process
 
 COLUMNS = ("序号", "述职人", "党组织", "述职方式", "必答题")
 CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
@@ -253,17 +252,7 @@ def test_rendering_twice_gives_identical_bytes(forms_dir, tmp_path):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
     """
-    env = {**os.environ, "PYTHONHASHSEED": "4321", "PYTHONPATH": str(REPO)}
-    result = subprocess.run(
-        [sys.executable, "-c", script, str(DATA), str(tmp_path)],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    run_in_another_process(script, DATA, tmp_path, hash_seed="4321")
     second = sorted((tmp_path / "forms").rglob("*.*"))
     assert len(second) > 2
     for path in second:
