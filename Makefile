@@ -16,7 +16,7 @@ letters: setup
 	$(BIN)/python -m generator letters --data $(DATA) --out $(OUT)
 
 verify: setup
-	$(BIN)/python -m generator verify --out $(OUT)
+	$(BIN)/python -m generator verify --data $(DATA) --out $(OUT)
 
 test: setup
 	@tools/system-packages.sh $(TEST_PACKAGES)

@@ -25,8 +25,9 @@ def parser() -> argparse.ArgumentParser:
         help="new ballot serials: sheets printed earlier become void",
     )
     _command(commands, "letters", "read ballots and assessment; score; write results.json")
-    _command(
-        commands, "verify", "check signatures, manifest hashes and PDF/A markers (not built yet)"
+    verify = _command(commands, "verify", "check signatures, manifest hashes and PDF/A markers")
+    verify.add_argument(
+        "--trust", type=Path, help="trusted CA certificate (PEM or DER); default: the data's"
     )
     return main
 
@@ -54,12 +55,44 @@ def run(arguments: argparse.Namespace) -> int:
 
         written = run_letters(arguments.data, arguments.out, progress)
     else:
-        print(f"{arguments.command}: 尚未实现 / not built yet", file=sys.stderr)
-        return EXIT_FAILURE
+        return _verify(arguments)
     if not arguments.quiet:
         for path in written:
             print(f"wrote {path}", file=sys.stderr)
     return EXIT_OK
+
+
+def _verify(arguments: argparse.Namespace) -> int:
+    """Print the archive's verdicts; fail when any file fails."""
+    from .archive.verify import is_demo, verdict_table, verify_archive
+
+    verdicts = verify_archive(arguments.out, _trust_roots(arguments.trust, arguments.data))
+    if is_demo(arguments.out):
+        print(
+            "注意：签名用示例证书，仅供演示 / demonstration certificate, not for official use",
+            file=sys.stderr,
+        )
+    print(verdict_table(verdicts))
+    return EXIT_OK if all(v.ok for v in verdicts) else EXIT_FAILURE
+
+
+def _trust_roots(pem: Path | None, data_dir: Path) -> list:
+    """Return the CA certificates to trust: --trust's, else the campaign's."""
+    if pem is None:
+        from .archive.signing import trust_roots
+        from .campaign import load_campaign_file
+
+        campaign_yaml = data_dir / "campaign.yaml"
+        return trust_roots(data_dir, load_campaign_file(campaign_yaml, campaign_yaml.as_posix()))
+    from pyhanko.keys import load_certs_from_pemder
+
+    try:
+        roots = list(load_certs_from_pemder([str(pem)]))
+    except (OSError, ValueError) as e:
+        raise PipelineError(f"{pem}: 无法读取证书 / cannot read the certificate: {e}") from e
+    if not roots:
+        raise PipelineError(f"{pem}: 文件中没有证书 / no certificate in the file")
+    return roots
 
 
 def main(argv: list[str] | None = None) -> int:

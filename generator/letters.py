@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
+from .archive.archival import archival_files
+from .archive.assembly import OWN_FOLDERS, assemble_archive
+from .archive.signing import DEMO_NOTICE, load_signer
 from .assessment import load_assessment
 from .documents.archive_insert import archive_insert_files
 from .documents.circular import circular_files
@@ -25,7 +29,7 @@ from .output import OutputWriter
 from .progress import Progress
 from .render.parallel import map_forked
 from .render.pdf import PdfRenderer
-from .results import RESULTS, CampaignResults, results_document, results_json, score_campaign
+from .results import CampaignResults, results_document, score_campaign
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,16 +133,26 @@ def summary(run: LettersRun) -> list[str]:
 
 
 def run_letters(data_dir: Path, out_dir: Path, progress: Progress | None = None) -> list[Path]:
-    """Score and write results.json; bad input leaves out_dir untouched."""
+    """Score, render the pack, sign and bundle it; bad input leaves out_dir untouched."""
     progress = progress or Progress(quiet=True)
     scored = score(data_dir, out_dir)
+    signer = load_signer(data_dir, scored.campaign)
+    if signer.is_demo:
+        progress.say(DEMO_NOTICE)
     for line in summary(scored):
         progress.say(line)
     renderer = PdfRenderer(load_font_map(scored.campaign.fonts))
     run = replace(scored, renderer=renderer, progress=progress)
+    kinds = [partial(archival_kind_files, kind) for kind in PACK]
+    pack: dict[str, bytes] = {}
+    for files in map_forked(kinds, run, [COST.get(kind.__name__, 1.0) for kind in PACK]):
+        pack.update(files)
     writer = OutputWriter(out_dir)
-    writer.add(RESULTS, results_json(run.document))
-    for files in map_forked(PACK, run, [COST.get(kind.__name__, 1.0) for kind in PACK]):
-        for relative, content in files.items():
-            writer.add(relative, content)
-    return writer.commit()
+    for relative, content in assemble_archive(run, pack, signer, data_dir, out_dir).items():
+        writer.add(relative, content)
+    return writer.commit(replacing=OWN_FOLDERS)
+
+
+def archival_kind_files(kind: Callable[[LettersRun], dict[str, bytes]], run: LettersRun):
+    """Return one kind's files, its PDFs declared PDF/A-3b (in the worker that rendered them)."""
+    return archival_files(run, kind(run))

@@ -20,8 +20,12 @@ class OutputWriter:
             raise ValueError(f"{relative} would be written twice")
         self._files[relative] = content
 
-    def commit(self) -> list[Path]:
-        """Write every staged file; a reader never sees a half-written one."""
+    def commit(self, replacing: tuple[str, ...] = ()) -> list[Path]:
+        """Write every staged file; a reader never sees a half-written one.
+
+        Files under the `replacing` folders that this run did not write are removed afterwards:
+        they are a former run's, and the archive's manifest must not list them.
+        """
         written = []
         for relative, content in sorted(self._files.items()):
             target = self.root / relative
@@ -36,4 +40,14 @@ class OutputWriter:
                 Path(temporary).unlink(missing_ok=True)
                 raise
             written.append(target)
+        self._remove_stale(replacing)
         return written
+
+    def _remove_stale(self, folders: tuple[str, ...]) -> None:
+        for folder in folders:
+            for path in sorted((self.root / folder).rglob("*"), reverse=True):
+                relative = path.relative_to(self.root).as_posix()
+                if path.is_file() and relative not in self._files:
+                    path.unlink()
+                elif path.is_dir() and not any(path.iterdir()):
+                    path.rmdir()

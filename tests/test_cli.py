@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from generator.cli import EXIT_FAILURE, EXIT_INPUT, main
+from generator.cli import EXIT_INPUT, main
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -29,8 +29,3 @@ def test_bad_input_exits_2_and_writes_nothing(tmp_path, capsys):
     assert code == EXIT_INPUT
     assert "campaign.yaml:" in err and ": deadlin: 未知字段" in err and "unknown field" in err
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
-
-
-def test_unbuilt_command_says_so_and_fails(capsys):
-    assert main(["verify"]) == EXIT_FAILURE
-    assert "not built yet" in capsys.readouterr().err

@@ -142,7 +142,7 @@ def archive_insert_files(run: LettersRun) -> dict[str, bytes]:
         inserts=inserts, title=inserts[0].title if inserts else ""
     )
     titles = [f"{insert.title}（{insert.name}）" for insert in inserts]
-    pdfs = run.renderer.render_batch(html, len(inserts), titles)
+    pdfs = run.renderer.render_batch(html, len(inserts), titles, signed=True)
     files, rows = {}, []
     for number, (secretary, insert, pdf) in enumerate(
         zip(run.secretaries, inserts, pdfs, strict=True), 1

@@ -183,7 +183,8 @@ def evaluation_letter_files(run: LettersRun) -> dict[str, bytes]:
         .get_template("evaluation_letters.html")
         .render(letters=letters, title=f"{run.campaign.year}年度综合评价意见")
     )
-    pdfs = run.renderer.render_batch(html, len(letters), [letter.title for letter in letters])
+    titles = [letter.title for letter in letters]
+    pdfs = run.renderer.render_batch(html, len(letters), titles, signed=True)
     files = {}
     for number, (secretary, letter, pdf) in enumerate(
         zip(run.secretaries, letters, pdfs, strict=True), 1

@@ -15,11 +15,16 @@ from pypdf import PdfReader, PdfWriter
 from weasyprint.text import ffi as weasy_ffi
 from weasyprint.text.fonts import FontConfiguration
 
+from ..archive.signature_field import SignatureSpot, add_signature_field
 from ..errors import FontError, SlowRenderingError
 from ..fonts import MappedFont, font_face_css
 from ..templating import TEMPLATES
 
 DOCUMENT_ANCHOR = "document-{}"  # id of each document's first element in a batch
+SIGNATURE_ANCHOR = "signature-{}"  # id of each document's 署名
+STAMP_SIZE = (60.0, 24.0)  # mm: the visible signature block, centred on the 署名 like a seal
+STAMP_ABOVE = 5.0  # mm of the block above the 署名's line, so that it also covers the date
+PX, MM = 0.75, 72 / 25.4  # points per CSS pixel, per millimetre
 
 
 def require_fast_subsetting() -> None:
@@ -82,11 +87,18 @@ class PdfRenderer:
     def render(self, html: str, extra_css: str = "") -> bytes:
         return self.write(self.layout(html, extra_css))
 
-    def render_batch(self, html: str, count: int, titles: Sequence[str] = ()) -> list[bytes]:
-        """Render a batch holding `count` documents, each starting at DOCUMENT_ANCHOR, and split it."""
+    def render_batch(
+        self, html: str, count: int, titles: Sequence[str] = (), signed: bool = False
+    ) -> list[bytes]:
+        """Render a batch holding `count` documents, each starting at DOCUMENT_ANCHOR, and split it.
+
+        With `signed`, each document gets an empty signature field over its 署名, the element
+        with the id SIGNATURE_ANCHOR.
+        """
         document = self.layout(html)
         starts = document_starts(document, count)
-        return split_pdf(self.write(document), starts, titles)
+        spots = signature_spots(document, starts) if signed else ()
+        return split_pdf(self.write(document), starts, titles, spots)
 
 
 def document_starts(document: weasyprint.Document, count: int) -> list[int]:
@@ -101,7 +113,30 @@ def document_starts(document: weasyprint.Document, count: int) -> list[int]:
     return [first_page[DOCUMENT_ANCHOR.format(n)] for n in range(count)]
 
 
-def split_pdf(pdf: bytes, starts: Sequence[int], titles: Sequence[str] = ()) -> list[bytes]:
+def signature_spots(document: weasyprint.Document, starts: Sequence[int]) -> list[SignatureSpot]:
+    """Return where each document's signature block goes: centred on its 署名, like a seal."""
+    found = {}
+    for index, page in enumerate(document.pages):
+        for anchor, (left, top, right, _) in page.anchors.items():
+            found[anchor] = (index, left * PX, right * PX, page.height * PX - top * PX)
+    spots = []
+    width, height = (size * MM for size in STAMP_SIZE)
+    for number, start in enumerate(starts):
+        anchor = SIGNATURE_ANCHOR.format(number)
+        if anchor not in found:
+            raise RuntimeError(f"document {number} of the batch has no 署名 ({anchor})")
+        page, left, right, top = found[anchor]
+        middle, top = (left + right) / 2, top + STAMP_ABOVE * MM
+        spots.append(SignatureSpot(page - start, (middle - width / 2, top - height, middle + width / 2, top)))
+    return spots
+
+
+def split_pdf(
+    pdf: bytes,
+    starts: Sequence[int],
+    titles: Sequence[str] = (),
+    spots: Sequence[SignatureSpot] = (),
+) -> list[bytes]:
     """Split one PDF into documents beginning at the given pages; fonts stay shared subsets."""
     reader = PdfReader(io.BytesIO(pdf))
     ends = [*starts[1:], len(reader.pages)]
@@ -114,6 +149,8 @@ def split_pdf(pdf: bytes, starts: Sequence[int], titles: Sequence[str] = ()) -> 
         if titles:
             metadata["/Title"] = titles[number]
         writer.add_metadata(metadata)
+        if spots:
+            add_signature_field(writer, spots[number])
         out = io.BytesIO()
         writer.write(out)
         parts.append(out.getvalue())

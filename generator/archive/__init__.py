@@ -1,0 +1,1 @@
+"""The signed archive: PDF/A, signatures, the bundle, the manifest, verification."""

@@ -1,0 +1,205 @@
+"""The signed archive `letters` writes: PDF/A-3b declarations, the bundle, the manifest.
+
+Every test reads the session's one `letters` run (`letters_output`); the determinism test makes a
+second run in another process. Signatures themselves are checked in test_archive_signatures.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import DATA, run_in_another_process
+
+NS = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+    "xmp": "http://ns.adobe.com/xap/1.0/",
+    "pdf": "http://ns.adobe.com/pdf/1.3/",
+}
+BUNDLE = "archive/2022-述职评议考核-档案.pdf"
+
+
+def archived_pdfs(out: Path) -> list[Path]:
+    return sorted((out / "letters").rglob("*.pdf")) + [out / BUNDLE]
+
+
+def xmp(reader: PdfReader) -> ET.Element:
+    return ET.fromstring(reader.trailer["/Root"]["/Metadata"].get_object().get_data())
+
+
+def xmp_text(root: ET.Element, path: str) -> str:
+    found = root.find(f".//{path}", NS)
+    assert found is not None, path
+    return found.text or ""
+
+
+def associated_files(reader: PdfReader) -> dict[str, tuple[str, bytes]]:
+    """Return name → (AFRelationship, data) of the files the catalogue's /AF declares."""
+    found = {}
+    for reference in reader.trailer["/Root"].get("/AF", []):
+        spec = reference.get_object()
+        data = spec["/EF"]["/F"].get_object().get_data()
+        found[str(spec["/UF"])] = (str(spec["/AFRelationship"]), data)
+    return found
+
+
+def first_revision(pdf: bytes) -> bytes:
+    """Return the bytes of a PDF's first revision: what it was before any signature."""
+    end = pdf.index(b"%%EOF") + len(b"%%EOF")
+    return pdf[: end + 1] if pdf[end : end + 1] == b"\n" else pdf[:end]
+
+
+def test_every_archived_pdf_declares_pdfa_3b_with_agreeing_metadata(letters_output):
+    results = json.loads((letters_output / "results.json").read_text("utf-8"))
+    for path in archived_pdfs(letters_output):
+        reader = PdfReader(path)
+        root, info = xmp(reader), reader.metadata
+        assert xmp_text(root, "pdfaid:part") == "3", path
+        assert xmp_text(root, "pdfaid:conformance") == "B", path
+        assert xmp_text(root, "dc:title/rdf:Alt/rdf:li") == info.title, path
+        assert xmp_text(root, "dc:creator/rdf:Seq/rdf:li") == info.author == "中共上海庙镇委员会"
+        assert xmp_text(root, "dc:description/rdf:Alt/rdf:li") == info.subject, path
+        assert xmp_text(root, "pdf:Keywords") == info["/Keywords"], path
+        assert xmp_text(root, "xmp:CreateDate") == "2022-12-19T00:00:00+08:00", path
+        assert info["/CreationDate"] == "D:20221219000000+08'00'", path
+        assert results["campaign"]["results_date"] == "2022-12-19"
+        intents = reader.trailer["/Root"]["/OutputIntents"]
+        assert [str(i.get_object()["/S"]) for i in intents] == ["/GTS_PDFA1"], path
+        assert "/DestOutputProfile" in intents[0].get_object(), path
+        assert "/Encrypt" not in reader.trailer and len(reader.trailer["/ID"]) == 2, path
+
+
+def test_a_personal_document_carries_that_secretarys_results(letters_output):
+    results = json.loads((letters_output / "results.json").read_text("utf-8"))
+    for number, entry in enumerate(results["secretaries"], start=1):
+        for folder in ("综合评价意见", "干部人事档案", "整改清单"):
+            path = letters_output / "letters" / folder / f"{number:02d}-{entry['name']}.pdf"
+            attached = associated_files(PdfReader(path))
+            assert list(attached) == [f"results-{entry['id']}.json"], path
+            relationship, data = attached[f"results-{entry['id']}.json"]
+            assert relationship == "/Source" and json.loads(data) == entry, path
+            assert entry["name"] in PdfReader(path).metadata["/Keywords"]
+
+
+def test_the_campaign_documents_carry_all_of_results_json(letters_output):
+    for name in ("通报.pdf", "备案报告.pdf", "干部人事档案/目录.pdf"):
+        attached = associated_files(PdfReader(letters_output / "letters" / name))
+        assert attached["results.json"][1] == (letters_output / "results.json").read_bytes()
+
+
+def test_the_bundle_carries_results_the_inputs_and_the_manifest(letters_output):
+    attached = associated_files(PdfReader(letters_output / BUNDLE))
+    assert attached["results.json"][1] == (letters_output / "results.json").read_bytes()
+    assert attached["manifest.json"][1] == (letters_output / "archive/manifest.json").read_bytes()
+    for name in ("campaign.yaml", "notice.md", "secretaries.yaml", "assessment.yaml"):
+        assert attached[f"input-{name}"][1] == (DATA / name).read_bytes(), name
+    for ballots in sorted((DATA / "ballots").iterdir()):
+        assert attached[f"input-ballots-{ballots.name}"][1] == ballots.read_bytes()
+
+
+def test_the_bundle_is_bookmarked_by_secretary_then_kind(letters_output):
+    reader = PdfReader(letters_output / BUNDLE)
+    results = json.loads((letters_output / "results.json").read_text("utf-8"))
+    outline = reader.outline
+    headings = [item.title for item in outline if not isinstance(item, list)]
+    assert len(headings) == len(results["secretaries"]) + 1 and headings[-1] == "综合材料"
+    for heading, entry in zip(headings, results["secretaries"], strict=False):
+        assert entry["name"] in heading and entry["grade"] in heading
+    first_children = [item.title for item in outline[1]]
+    assert first_children == [
+        "综合评价意见", "干部人事档案材料（述职评议考核结果）", "评议表汇总", "评议表（逐票）", "整改清单",
+    ]  # fmt: skip
+    assert [item.title for item in outline[-1]] == ["通报", "备案报告", "干部人事档案材料目录"]
+
+
+def test_the_bundle_holds_every_page_and_labels_them_as_its_contents_do(letters_output):
+    reader = PdfReader(letters_output / BUNDLE)
+    parts = [
+        p for p in (letters_output / "letters").rglob("*.pdf")
+    ]
+    body = sum(len(PdfReader(p).pages) for p in parts)
+    front = len(reader.pages) - body
+    labels = reader.page_labels
+    assert labels[0] == "封面" and labels[1] == "i" and labels[front] == "1"
+    assert labels[-1] == str(body)
+    outline = reader.outline
+    letter_page = reader.get_destination_page_number(outline[1][0])
+    assert labels[letter_page] == "1"  # the first secretary's letter opens the documents
+    contents = "".join(reader.pages[i].extract_text() for i in range(1, front))
+    assert "综合评价意见" in contents and "备案报告" in contents
+
+
+def test_no_document_page_in_the_bundle_keeps_a_signature_field(letters_output):
+    reader = PdfReader(letters_output / BUNDLE)
+    for page in reader.pages:
+        for annotation in page.get("/Annots", []):
+            annotation = annotation.get_object()
+            assert annotation.get("/FT") != "/Sig" or annotation.get("/T") == "档案签名"
+
+
+def test_the_manifest_lists_every_output_file_with_its_hash(letters_output):
+    manifest = json.loads((letters_output / "archive/manifest.json").read_text("utf-8"))
+    on_disk = {
+        p.relative_to(letters_output).as_posix()
+        for p in letters_output.rglob("*")
+        if p.is_file()
+    }
+    listed = {entry["path"]: entry for entry in manifest["outputs"]}
+    assert set(listed) == on_disk - {BUNDLE, "archive/manifest.json"}
+    for path, entry in listed.items():
+        content = (letters_output / path).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(content).hexdigest() and entry["size"] == len(content)
+    assert manifest["bundle"] == BUNDLE
+    signed = {path for path, entry in listed.items() if entry["signed"]}
+    assert signed == {
+        p for p in listed if p.startswith(("letters/综合评价意见/", "letters/干部人事档案/"))
+        and p.endswith(".pdf") and not p.endswith("目录.pdf")
+    }  # fmt: skip
+    assert {p for p, e in listed.items() if e["pdfa"]} == {
+        p for p in listed if p.startswith("letters/") and p.endswith(".pdf")
+    }
+    inputs = {entry["path"]: entry["sha256"] for entry in manifest["inputs"]}
+    assert inputs["campaign.yaml"] == hashlib.sha256((DATA / "campaign.yaml").read_bytes()).hexdigest()
+    assert manifest["signer"]["demo"] is True and len(manifest["signer"]["sha256"]) == 64
+
+
+@pytest.fixture(scope="module")
+def second_run(letters_output, tmp_path_factory) -> Path:
+    """Run forms and letters again on the same data, in another process with another hash seed."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("letters-second-run")
+    shutil.copytree(letters_output.parent / "data", root / "data")  # the same demo signer too
+    script = (
+        "import sys; from pathlib import Path; from generator.forms import run_forms; "
+        "from generator.letters import run_letters; d, o = Path(sys.argv[1]), Path(sys.argv[2]); "
+        "run_forms(d, o); run_letters(d, o)"
+    )
+    run_in_another_process(script, root / "data", root / "out", hash_seed="7")
+    return root / "out"
+
+
+def test_the_same_inputs_give_the_same_pdfs_before_signing(letters_output, second_run):
+    first = sorted(p.relative_to(letters_output) for p in letters_output.rglob("*") if p.is_file())
+    second = sorted(p.relative_to(second_run) for p in second_run.rglob("*") if p.is_file())
+    assert first == second
+    differing = []
+    for relative in first:
+        a, b = (letters_output / relative).read_bytes(), (second_run / relative).read_bytes()
+        if a == b:
+            continue
+        differing.append(relative.as_posix())
+        assert relative.suffix == ".pdf" or relative.name == "manifest.json", relative
+        if relative.suffix == ".pdf":
+            assert first_revision(a) == first_revision(b), f"{relative} differs before signing"
+    # Only what a signature time changes: the signed files and the manifest listing them.
+    manifest = json.loads((letters_output / "archive/manifest.json").read_text("utf-8"))
+    signed = {entry["path"] for entry in manifest["outputs"] if entry["signed"]}
+    assert set(differing) <= signed | {BUNDLE, "archive/manifest.json"}
