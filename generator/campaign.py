@@ -27,6 +27,7 @@ from generator.model import (
     FONT_ROLES,
     GRADES,
     MEETING_MODES,
+    PASSPHRASE_ENV,
     REPORT_LEAD,
     ROLES,
     Campaign,
@@ -36,6 +37,7 @@ from generator.model import (
     Meeting,
     Notice,
     Rules,
+    SigningChoice,
 )
 from generator.yamlmarks import (
     Marked,
@@ -75,6 +77,7 @@ def read_campaign(data: object, file: str, problems: list[Problem]) -> Campaign 
     results_record = top.sub("results", required=False)
     results_date, publish_scores = _results(results_record)
     fonts = _fonts(top.sub("fonts", required=False))
+    signing = _signing(top.sub("signing", required=False))
     top.reject_unknown()
     _not_before(notice_record, "date", meeting_record, "date")
     _not_before(meeting_record, "date", top, "deadline")
@@ -85,7 +88,17 @@ def read_campaign(data: object, file: str, problems: list[Problem]) -> Campaign 
         return None
     counts = {role: table.values for role, table in evaluators.values.items()}
     return Campaign(
-        year, issuer, notice, meeting, deadline, counts, rules, results_date, fonts, publish_scores
+        year,
+        issuer,
+        notice,
+        meeting,
+        deadline,
+        counts,
+        rules,
+        results_date,
+        fonts,
+        publish_scores,
+        signing,
     )
 
 
@@ -354,3 +367,40 @@ def _font_choice(fonts: Record, role: str) -> FontChoice | None:
         fonts.report(role, "须填写 name 或 file", "give a font name or file")
         return None
     return FontChoice(name, file)
+
+
+def _signing(record: Record | None) -> SigningChoice | None:
+    """Return the committee's signing certificate; None leaves signing to the demo signer."""
+    if record is None:
+        return None
+    pkcs12 = record.take("pkcs12", as_text)
+    passphrase_env = record.take("passphrase_env", _as_env_name, PASSPHRASE_ENV)
+    trust_root = record.take("trust_root", as_text)
+    timestamp_url = record.take("timestamp_url", _as_url, None)
+    record.reject_unknown()
+    if pkcs12 is None or passphrase_env is None or trust_root is None:
+        return None
+    lines = {key: record.where(key) for key in ("pkcs12", "passphrase_env", "trust_root")}
+    return SigningChoice(Path(pkcs12), passphrase_env, Path(trust_root), timestamp_url, lines)
+
+
+def _as_env_name(value: object) -> str:
+    """Return the name of an environment variable (letters, digits, _; not first a digit)."""
+    name = as_text(value)
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise Invalid(
+            f"须为环境变量名（字母、数字、下划线，不以数字开头），现为 {name}",
+            f"must be an environment variable name (letters, digits, _), got {name}",
+        )
+    return name
+
+
+def _as_url(value: object) -> str:
+    """Return an http:// or https:// address."""
+    url = as_text(value)
+    if not re.fullmatch(r"https?://\S+", url):
+        raise Invalid(
+            f"须为 http:// 或 https:// 地址，现为 {url}",
+            f"must be an http(s):// address, got {url}",
+        )
+    return url

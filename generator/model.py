@@ -6,6 +6,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
+from pathlib import Path
 
 Role = str  # "branch" (附件1 form) | "committee" (附件2 form)
 ROLES = ("branch", "committee")
@@ -13,6 +14,7 @@ GRADES = ("好", "较好", "一般", "差")  # highest first, the seed's 等次
 FONT_ROLES = ("小标宋", "仿宋", "楷体", "黑体", "宋体")
 MEETING_MODES = ("现场", "线上线下结合", "书面")
 REPORT_LEAD = timedelta(days=7)  # 五（二）: 述职报告 reach the superior a week before the meeting
+PASSPHRASE_ENV = "SZPY_SIGNING_PASSPHRASE"  # signing.passphrase_env unless set
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,17 @@ class FontChoice:
 
 
 @dataclass(frozen=True, slots=True)
+class SigningChoice:
+    """The committee's own signing certificate; paths as written, relative to the data folder."""
+
+    pkcs12: Path
+    passphrase_env: str  # the environment variable holding the PKCS#12 passphrase
+    trust_root: Path  # the CA certificate `verify` trusts
+    timestamp_url: str | None  # an RFC 3161 server: signatures become PAdES B-T
+    lines: dict[str, str] = field(default_factory=dict, compare=False)  # key → campaign.yaml line
+
+
+@dataclass(frozen=True, slots=True)
 class Campaign:
     """One year's 述职评议考核, as campaign.yaml describes it."""
 
@@ -88,6 +101,7 @@ class Campaign:
     results_date: date | None
     fonts: dict[str, FontChoice]
     publish_scores: bool = False  # results.publish_scores: the 通报 shows each score
+    signing: SigningChoice | None = None  # None: the demonstration signer
 
 
 @dataclass(frozen=True, slots=True)

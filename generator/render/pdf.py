@@ -21,9 +21,9 @@ from ..fonts import MappedFont, font_face_css
 from ..templating import TEMPLATES
 
 DOCUMENT_ANCHOR = "document-{}"  # id of each document's first element in a batch
-SIGNATURE_ANCHOR = "signature-{}"  # id of each document's 署名
-STAMP_SIZE = (60.0, 24.0)  # mm: the visible signature block, centred on the 署名 like a seal
-STAMP_ABOVE = 5.0  # mm of the block above the 署名's line, so that it also covers the date
+SIGNATURE_ANCHORS = ("signature-{}", "signature-date-{}")  # ids of each document's 署名 and date
+STAMP_SIZE = (58.0, 20.0)  # mm: the visible signature block, beside the 署名 and its date
+STAMP_GAP, STAMP_ABOVE = 6.0, 2.0  # mm left of the 署名, and above its line: text stays clear
 PX, MM = 0.75, 72 / 25.4  # points per CSS pixel, per millimetre
 
 
@@ -92,8 +92,8 @@ class PdfRenderer:
     ) -> list[bytes]:
         """Render a batch holding `count` documents, each starting at DOCUMENT_ANCHOR, and split it.
 
-        With `signed`, each document gets an empty signature field over its 署名, the element
-        with the id SIGNATURE_ANCHOR.
+        With `signed`, each document gets an empty signature field beside its 署名 and date, the
+        elements with the SIGNATURE_ANCHORS ids.
         """
         document = self.layout(html)
         starts = document_starts(document, count)
@@ -114,20 +114,20 @@ def document_starts(document: weasyprint.Document, count: int) -> list[int]:
 
 
 def signature_spots(document: weasyprint.Document, starts: Sequence[int]) -> list[SignatureSpot]:
-    """Return where each document's signature block goes: centred on its 署名, like a seal."""
+    """Return where each document's signature block goes: left of its 署名, over no text."""
     found = {}
     for index, page in enumerate(document.pages):
-        for anchor, (left, top, right, _) in page.anchors.items():
-            found[anchor] = (index, left * PX, right * PX, page.height * PX - top * PX)
+        for anchor, (left, top, _, _) in page.anchors.items():
+            found[anchor] = (index, left * PX, page.height * PX - top * PX)
     spots = []
     width, height = (size * MM for size in STAMP_SIZE)
     for number, start in enumerate(starts):
-        anchor = SIGNATURE_ANCHOR.format(number)
-        if anchor not in found:
-            raise RuntimeError(f"document {number} of the batch has no 署名 ({anchor})")
-        page, left, right, top = found[anchor]
-        middle, top = (left + right) / 2, top + STAMP_ABOVE * MM
-        spots.append(SignatureSpot(page - start, (middle - width / 2, top - height, middle + width / 2, top)))
+        name, day = (anchor.format(number) for anchor in SIGNATURE_ANCHORS)
+        if name not in found or day not in found:
+            raise RuntimeError(f"document {number} of the batch has no 署名 ({name}, {day})")
+        page, left, top = found[name]
+        right, top = min(left, found[day][1]) - STAMP_GAP * MM, top + STAMP_ABOVE * MM
+        spots.append(SignatureSpot(page - start, (right - width, top - height, right, top)))
     return spots
 
 
