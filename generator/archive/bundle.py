@@ -79,11 +79,15 @@ def build_bundle(
         writer.add_page(page)
     offset = len(front.pages) - 1  # body page n is writer page offset + n
     for section in sections:
-        parent = writer.add_outline_item(section.heading, offset + section.parts[0].first_page)
+        parent = writer.add_outline_item(
+            title=section.heading, page_number=offset + section.parts[0].first_page
+        )
         for part in section.parts:
             for page in readers[part.path].pages:
                 _drop_signature_widgets(writer.add_page(page))
-            writer.add_outline_item(part.name, offset + part.first_page, parent=parent)
+            writer.add_outline_item(
+                title=part.name, page_number=offset + part.first_page, parent=parent
+            )
     _label_pages(writer, len(front.pages))
     identity = b"".join(hashlib.sha256(pdfs[path]).digest() for path in sorted(pdfs))
     declare_pdfa(writer, bundle_metadata(run), bundle_data(run, inputs), identity)

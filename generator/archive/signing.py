@@ -37,6 +37,7 @@ from pyhanko.keys import load_certs_from_pemder_data
 from pyhanko.pdf_utils.font.api import FontEngineFactory
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.metadata import model as pyhanko_metadata
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.general import SigningError, get_pyca_cryptography_hash
@@ -51,8 +52,13 @@ from ..model import Campaign, SigningChoice
 from ..render.parallel import map_forked
 from .attach import attach_files
 from .demo_signer import CA_FILE, DEMO_DIR, SIGNER_FILE, demo_signer_dir
-from .pdfa import AssociatedFile
+from .pdfa import PRODUCER, AssociatedFile
 from .signature_field import FIELD_NAME
+
+# pyHanko names itself the producer when it signs: it appends its name to the information
+# dictionary's /Producer but writes its name alone into the XMP, and PDF/A wants the two equal.
+# Naming the product as the vendor leaves both as they were.
+pyhanko_metadata.VENDOR = PRODUCER
 
 DEMO_NOTICE = (
     "注意：campaign.yaml 未配置 signing，文件以示例证书签名，仅供演示，不具正式效力 / "
