@@ -8,6 +8,7 @@ not the collection of the whole suite.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,3 +126,15 @@ def run_in_another_process(script: str, *args: object, hash_seed: str) -> None:
         cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
+
+
+def flip_content_byte(pdf: bytes) -> bytes:
+    """Change one byte inside the first page's content stream, keeping the file parseable."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject
+
+    contents = PdfReader(io.BytesIO(pdf)).pages[0].raw_get("/Contents")
+    if isinstance(contents.get_object(), ArrayObject):
+        contents = contents.get_object().raw_get(0)  # the first of the page's streams
+    start = pdf.index(b"stream", pdf.index(b"\n%d 0 obj" % contents.idnum)) + len(b"stream\n") + 10
+    return pdf[:start] + bytes([pdf[start] ^ 0x01]) + pdf[start + 1 :]

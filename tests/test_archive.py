@@ -1,20 +1,29 @@
 """The signed archive `letters` writes: PDF/A-3b declarations, the bundle, the manifest.
 
 Every test reads the session's one `letters` run (`letters_output`); the determinism test makes a
-second run in another process. Signatures themselves are checked in test_archive_signatures.py.
+second run in another process, whose signed letter also stands in for a forged replacement. The
+signatures are checked by poppler's pdfsig, and each kind of tampering by `verify`, on copies of
+the run (test_verify.py tries every case on a small synthetic archive).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from pyhanko.pdf_utils.generic import StreamObject
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pypdf import PdfReader
 
-from conftest import DATA, run_in_another_process
+from generator.cli import EXIT_FAILURE, EXIT_OK, main
+
+from conftest import DATA, flip_content_byte, run_in_another_process
 
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -27,7 +36,7 @@ BUNDLE = "archive/2022-述职评议考核-档案.pdf"
 
 
 def archived_pdfs(out: Path) -> list[Path]:
-    return sorted((out / "letters").rglob("*.pdf")) + [out / BUNDLE]
+    return [*sorted((out / "letters").rglob("*.pdf")), out / BUNDLE]
 
 
 def xmp(reader: PdfReader) -> ET.Element:
@@ -129,9 +138,7 @@ def test_the_bundle_is_bookmarked_by_secretary_then_kind(letters_output):
 
 def test_the_bundle_holds_every_page_and_labels_them_as_its_contents_do(letters_output):
     reader = PdfReader(letters_output / BUNDLE)
-    parts = [
-        p for p in (letters_output / "letters").rglob("*.pdf")
-    ]
+    parts = [p for p in (letters_output / "letters").rglob("*.pdf")]
     body = sum(len(PdfReader(p).pages) for p in parts)
     front = len(reader.pages) - body
     labels = reader.page_labels
@@ -155,15 +162,15 @@ def test_no_document_page_in_the_bundle_keeps_a_signature_field(letters_output):
 def test_the_manifest_lists_every_output_file_with_its_hash(letters_output):
     manifest = json.loads((letters_output / "archive/manifest.json").read_text("utf-8"))
     on_disk = {
-        p.relative_to(letters_output).as_posix()
-        for p in letters_output.rglob("*")
-        if p.is_file()
+        p.relative_to(letters_output).as_posix() for p in letters_output.rglob("*") if p.is_file()
     }
     listed = {entry["path"]: entry for entry in manifest["outputs"]}
     assert set(listed) == on_disk - {BUNDLE, "archive/manifest.json"}
     for path, entry in listed.items():
         content = (letters_output / path).read_bytes()
-        assert entry["sha256"] == hashlib.sha256(content).hexdigest() and entry["size"] == len(content)
+        assert entry["sha256"] == hashlib.sha256(content).hexdigest() and entry["size"] == len(
+            content
+        )
     assert manifest["bundle"] == BUNDLE
     signed = {path for path, entry in listed.items() if entry["signed"]}
     assert signed == {
@@ -174,7 +181,9 @@ def test_the_manifest_lists_every_output_file_with_its_hash(letters_output):
         p for p in listed if p.startswith("letters/") and p.endswith(".pdf")
     }
     inputs = {entry["path"]: entry["sha256"] for entry in manifest["inputs"]}
-    assert inputs["campaign.yaml"] == hashlib.sha256((DATA / "campaign.yaml").read_bytes()).hexdigest()
+    assert (
+        inputs["campaign.yaml"] == hashlib.sha256((DATA / "campaign.yaml").read_bytes()).hexdigest()
+    )
     assert manifest["signer"]["demo"] is True and len(manifest["signer"]["sha256"]) == 64
 
 
@@ -211,3 +220,93 @@ def test_the_same_inputs_give_the_same_pdfs_before_signing(letters_output, secon
     manifest = json.loads((letters_output / "archive/manifest.json").read_text("utf-8"))
     signed = {entry["path"] for entry in manifest["outputs"] if entry["signed"]}
     assert set(differing) <= signed | {BUNDLE, "archive/manifest.json"}
+
+
+# --- signatures, checked by pdfsig and by `verify` on the real run --------------------------------
+
+LETTER = "letters/综合评价意见/01-包甲子.pdf"
+INSERT = "letters/干部人事档案/02-白乙丑.pdf"
+
+
+def signed_pdfs(out: Path) -> list[Path]:
+    manifest = json.loads((out / "archive/manifest.json").read_text("utf-8"))
+    return [out / e["path"] for e in manifest["outputs"] if e["signed"]] + [out / BUNDLE]
+
+
+def test_pdfsig_finds_every_signature_valid_and_covering_the_whole_file(letters_output):
+    """poppler, an independent checker: -nocert, as its store does not hold the demo CA."""
+    paths = signed_pdfs(letters_output)
+    assert len(paths) == 2 * 19 + 1
+    for path in paths:
+        report = subprocess.run(
+            ["pdfsig", "-nocert", str(path)], capture_output=True, text=True, check=True
+        ).stdout
+        assert report.count("Signature #") == 1, report
+        assert "Signature Validation: Signature is Valid." in report, report
+        assert "Total document signed" in report, report
+        assert "Signature Type: ETSI.CAdES.detached" in report, report
+
+
+def verify(out: Path, data: Path, capsys) -> tuple[int, str]:
+    code = main(["verify", "--data", str(data), "--out", str(out)])
+    return code, capsys.readouterr().out
+
+
+@pytest.fixture
+def tampered(letters_output, tmp_path) -> Path:
+    """A copy of the run's output folder to tamper with."""
+    shutil.copytree(letters_output, tmp_path / "out")
+    return tmp_path / "out"
+
+
+def test_verify_passes_the_intact_run(letters_output, capsys):
+    code, out = verify(letters_output, letters_output.parent / "data", capsys)
+    assert code == EXIT_OK, out
+    assert "失败 0 / " in out and "有效 valid" in out
+
+
+def test_verify_catches_a_byte_changed_in_a_page_stream(letters_output, tampered, capsys):
+    path = tampered / LETTER
+    path.write_bytes(flip_content_byte(path.read_bytes()))
+    code, out = verify(tampered, letters_output.parent / "data", capsys)
+    assert code == EXIT_FAILURE
+    assert (
+        f"{LETTER}: 签名后内容被改动（摘要不符） / changed after signing (digest mismatch)" in out
+    )
+    assert f"{LETTER}: 内容已改变 / content changed" in out
+
+
+def test_verify_catches_an_update_appended_that_changes_a_page(letters_output, tampered, capsys):
+    path = tampered / INSERT
+    writer = IncrementalPdfFileWriter(io.BytesIO(path.read_bytes()))
+    writer.add_stream_to_page(
+        0, writer.add_object(StreamObject(stream_data=b"0 0 1 rg 9 9 99 99 re f"))
+    )
+    appended = io.BytesIO()
+    writer.write(appended)
+    path.write_bytes(appended.getvalue())
+    code, out = verify(tampered, letters_output.parent / "data", capsys)
+    assert code == EXIT_FAILURE
+    assert f"{INSERT}: 签名未覆盖整个文件（签名后有追加修改） / signature does not cover" in out
+
+
+def test_verify_catches_a_file_replaced_by_a_signed_file_of_another_run(
+    letters_output, second_run, tampered, capsys
+):
+    shutil.copyfile(second_run / LETTER, tampered / LETTER)  # validly signed, by the same signer
+    code, out = verify(tampered, letters_output.parent / "data", capsys)
+    assert code == EXIT_FAILURE
+    assert f"{LETTER}: 内容已改变 / content changed" in out
+    assert out.count("失败 FAIL") == 1
+
+
+def test_verify_catches_a_file_deleted(letters_output, tampered, capsys):
+    (tampered / INSERT).unlink()
+    code, out = verify(tampered, letters_output.parent / "data", capsys)
+    assert code == EXIT_FAILURE and f"{INSERT}: 已删除 / deleted" in out
+
+
+def test_verify_catches_a_file_added(letters_output, tampered, capsys):
+    (tampered / "letters/通报-修改稿.pdf").write_bytes((tampered / "letters/通报.pdf").read_bytes())
+    code, out = verify(tampered, letters_output.parent / "data", capsys)
+    assert code == EXIT_FAILURE and "letters/通报-修改稿.pdf: 多出的文件 / file added" in out

@@ -34,11 +34,13 @@ from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
 from pyhanko.sign.signers import SimpleSigner
 from pyhanko_certvalidator.registry import SimpleCertificateStore
-from pypdf import PdfReader, PdfWriter
+from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from generator.archive.verify import verdict_table, verify_archive
 from generator.cli import EXIT_FAILURE, EXIT_OK, main
+
+from conftest import flip_content_byte
 
 BUNDLE = "archive/2022-述职评议考核-档案.pdf"
 MANIFEST = "archive/manifest.json"
@@ -266,13 +268,6 @@ def test_byte_changed_in_signed_content_stream(archive, kit, capsys):
     )
     assert f"{LETTER}: 内容已改变 / content changed" in out
     assert set(failures(archive, kit.trust)) == {LETTER}
-
-
-def flip_content_byte(pdf: bytes) -> bytes:
-    """Change one byte inside the first page's content stream, keeping the file parseable."""
-    number = PdfReader(BytesIO(pdf)).pages[0].raw_get("/Contents").idnum
-    start = pdf.index(b"stream", pdf.index(b"\n%d 0 obj" % number)) + len(b"stream\n") + 10
-    return pdf[:start] + bytes([pdf[start] ^ 0x01]) + pdf[start + 1 :]
 
 
 def test_incremental_update_after_signing(archive, kit):

@@ -10,7 +10,7 @@ catalogue's /Names and /AF are rebuilt here instead.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.embed import EmbeddedFileObject, EmbeddedFileParams, FileSpec
@@ -24,7 +24,7 @@ def attach_files(writer: IncrementalPdfFileWriter, files: Sequence[AssociatedFil
     root = writer.root
     names = dict(_embedded_names(root))
     associated = list(root.get("/AF", generic.ArrayObject()))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for item in files:
         data = EmbeddedFileObject.from_file_data(
             writer, item.data, params=EmbeddedFileParams(modification_date=now), mime_type=item.mime
