@@ -14,16 +14,9 @@ from conftest import DATA
 
 
 @pytest.fixture(scope="module")
-def sample_run(tmp_path_factory):
-    """Run forms (for the register) and letters on a copy of the sample campaign."""
-    from generator.forms import run_forms
-    from generator.letters import run_letters
-
-    root = tmp_path_factory.mktemp("letters")
-    shutil.copytree(DATA, root / "data")
-    run_forms(root / "data", root / "out")
-    run_letters(root / "data", root / "out")
-    return root
+def sample_run(letters_output):
+    """The session's forms-and-letters run on a copy of the sample: its data/ and out/ folders."""
+    return letters_output.parent
 
 
 def test_results_json_has_the_contract_fields(sample_run):
@@ -82,3 +75,21 @@ def test_a_bad_ballot_is_refused_and_nothing_is_written(sample_run, tmp_path, ca
     err = capsys.readouterr().err
     assert f"{data.as_posix()}/ballots/上述.csv:2: secretary_id:" in err
     assert (out / "results.json").read_bytes() == before
+
+
+def test_a_signing_certificate_that_cannot_be_opened_stops_before_writing(
+    sample_run, tmp_path, capsys, monkeypatch
+):
+    data = tmp_path / "data"
+    shutil.copytree(sample_run / "data", data)
+    out = tmp_path / "out"
+    shutil.copytree(sample_run / "out", out)
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    with (data / "campaign.yaml").open("a", encoding="utf-8") as campaign:
+        campaign.write("\nsigning:\n  pkcs12: keys/signer.p12\n  trust_root: keys/ca.pem\n")
+    monkeypatch.delenv("SZPY_SIGNING_PASSPHRASE", raising=False)
+    assert main(["letters", "--data", str(data), "--out", str(out)]) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert f"{data.as_posix()}/campaign.yaml:" in err and "signing.pkcs12:" in err
+    assert "PKCS#12" in err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
