@@ -378,8 +378,8 @@ def test_a_timestamp_makes_it_pades_b_t(demo, committee_ca, monkeypatch) -> None
 def test_sign_pdfs_signs_each_under_its_name(demo) -> None:
     data, campaign, signer = demo
     pdfs = {f"letters/{n:02d}.pdf": blank_pdf(with_field=n % 2 == 0) for n in range(1, 6)}
-    signed = signing.sign_pdfs(pdfs, signer)
-    assert list(signed) == list(pdfs)
+    signed, beside = signing.sign_pdfs(pdfs, signer, meanwhile=lambda: "bundle")
+    assert list(signed) == list(pdfs) and beside == "bundle"
     for name, pdf in signed.items():
         assert pdf.startswith(pdfs[name])
         assert_sound(pdf, signing.trust_roots(data, campaign))

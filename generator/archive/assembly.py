@@ -8,6 +8,7 @@ signed revision, so the bundle's pages before signing stay the same bytes from r
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,10 +38,13 @@ def assemble_archive(
 ) -> dict[str, bytes]:
     """Return every file `letters` writes: the pack (letters and inserts signed), the bundle, the manifest."""
     pdfs = {path: pdf for path, pdf in pack.items() if path.endswith(".pdf")}
-    run.progress.say("签名 / signing …")
-    signed = sign_pdfs({p: pdf for p, pdf in pdfs.items() if archived_kind(p).signed}, signer)
+    run.progress.say("签名并汇编档案 / signing and bundling …")
     inputs = input_files(data_dir)
-    bundle = build_bundle(run, pdfs, embedded_inputs(inputs), signer.is_demo)
+    signed, bundle = sign_pdfs(
+        {p: pdf for p, pdf in pdfs.items() if archived_kind(p).signed},
+        signer,
+        meanwhile=partial(build_bundle, run, pdfs, embedded_inputs(inputs), signer.is_demo),
+    )
     written = {**pack, **signed, RESULTS: results_json(run.document)}
     outputs = [
         OutputFile(path, content, signed=path in signed, pdfa=path in pdfs)
