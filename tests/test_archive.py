@@ -77,6 +77,7 @@ def test_every_archived_pdf_declares_pdfa_3b_with_agreeing_metadata(letters_outp
     for path in archived_pdfs(letters_output):
         reader = PdfReader(path)
         root, info = xmp(reader), reader.metadata
+        assert reader.pdf_header == "%PDF-1.7", path
         assert xmp_text(root, "pdfaid:part") == "3", path
         assert xmp_text(root, "pdfaid:conformance") == "B", path
         assert xmp_text(root, "dc:title/rdf:Alt/rdf:li") == info.title, path

@@ -33,6 +33,7 @@ from pypdf.generic import (
 PRODUCER = "shuzhi-pingyi"
 CREATOR = "shuzhi-pingyi 述职评议考核文书生成"
 SRGB_PROFILE = files("weasyprint.pdf").joinpath("sRGB2014.icc").read_bytes()  # from WeasyPrint
+PDF_VERSION = "%PDF-1.7"
 CHINA_OFFSET = "+08:00"  # the documents are dated in China
 
 
@@ -91,6 +92,7 @@ def declare_pdfa(
     identity: bytes,
 ) -> None:
     """Add what PDF/A-3b asks of a document whose fonts are embedded; `identity` seeds its /ID."""
+    writer.pdf_header = PDF_VERSION  # pypdf writes 1.3; PDF/A-3 is PDF 1.7 (associated files)
     writer.add_metadata(_info(metadata))
     catalog = writer._root_object
     catalog[NameObject("/Metadata")] = writer._add_object(_xmp_stream(metadata))
