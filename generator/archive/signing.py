@@ -170,7 +170,7 @@ def sign_pdf(
 
 
 def sign_pdfs(
-    pdfs: dict[str, bytes], signer: Signer, meanwhile: Callable[[], T] = lambda: None
+    pdfs: dict[str, bytes], signer: Signer, meanwhile: Callable[[], T]
 ) -> tuple[dict[str, bytes], T]:
     """Return every PDF signed, under the same keys, and what `meanwhile` returns.
 
