@@ -7,7 +7,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from .errors import InputError, PipelineError
+from .model.errors import InputError, PipelineError
 
 EXIT_OK, EXIT_FAILURE, EXIT_INPUT = 0, 1, 2
 
@@ -45,13 +45,13 @@ def run(arguments: argparse.Namespace) -> int:
 
     progress = Progress(quiet=arguments.quiet)
     if arguments.command == "forms":
-        from .forms import run_forms  # rendering libraries load only when needed
+        from .pipeline.forms import run_forms  # rendering libraries load only when needed
 
         written = run_forms(
             arguments.data, arguments.out, reissue=arguments.reissue, progress=progress
         )
     elif arguments.command == "letters":
-        from .letters import run_letters
+        from .pipeline.letters import run_letters
 
         written = run_letters(arguments.data, arguments.out, progress)
     else:
@@ -64,35 +64,17 @@ def run(arguments: argparse.Namespace) -> int:
 
 def _verify(arguments: argparse.Namespace) -> int:
     """Print the archive's verdicts; fail when any file fails."""
-    from .archive.verify import is_demo, verdict_table, verify_archive
+    from .archive.verify import verdict_table
+    from .pipeline.verify import run_verify
 
-    verdicts = verify_archive(arguments.out, _trust_roots(arguments.trust, arguments.data))
-    if is_demo(arguments.out):
+    verdicts, demo = run_verify(arguments.out, arguments.data, arguments.trust)
+    if demo:
         print(
             "注意：签名用示例证书，仅供演示 / demonstration certificate, not for official use",
             file=sys.stderr,
         )
     print(verdict_table(verdicts))
     return EXIT_OK if all(v.ok for v in verdicts) else EXIT_FAILURE
-
-
-def _trust_roots(pem: Path | None, data_dir: Path) -> list:
-    """Return the CA certificates to trust: --trust's, else the campaign's."""
-    if pem is None:
-        from .archive.signing import trust_roots
-        from .campaign import load_campaign_file
-
-        campaign_yaml = data_dir / "campaign.yaml"
-        return trust_roots(data_dir, load_campaign_file(campaign_yaml, campaign_yaml.as_posix()))
-    from pyhanko.keys import load_certs_from_pemder
-
-    try:
-        roots = list(load_certs_from_pemder([str(pem)]))
-    except (OSError, ValueError) as e:
-        raise PipelineError(f"{pem}: 无法读取证书 / cannot read the certificate: {e}") from e
-    if not roots:
-        raise PipelineError(f"{pem}: 文件中没有证书 / no certificate in the file")
-    return roots
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,37 +1,23 @@
-"""Progress on stderr for long work; silent with --quiet."""
+"""Messages on stderr while a command runs; progress is silent with --quiet, news never is."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
-from typing import TypeVar
-
-T = TypeVar("T")
+from typing import TextIO
 
 
 class Progress:
-    """Report steps and counts: a bar on a terminal, one line per step elsewhere."""
+    """Report what a run is doing."""
 
-    def __init__(self, quiet: bool = False, stream=None):
+    def __init__(self, quiet: bool = False, stream: TextIO | None = None):
         self.quiet = quiet
         self.stream = stream or sys.stderr
 
     def say(self, message: str) -> None:
-        """Print a message even when quiet would hide progress: it is news, not progress."""
-        print(message, file=self.stream)
+        """Print a message even when quiet: it is news, not progress."""
+        print(message, file=self.stream, flush=True)
 
-    def track(self, items: Iterable[T], label: str, total: int) -> Iterator[T]:
-        """Yield the items, showing `label [####    ] done/total` as they are consumed."""
-        terminal = self.stream.isatty()
-        for done, item in enumerate(items, start=1):
-            yield item
-            if not self.quiet and terminal:
-                filled = done * 30 // max(total, 1)
-                print(
-                    f"\r{label} [{'#' * filled}{' ' * (30 - filled)}] {done}/{total}",
-                    end="",
-                    file=self.stream,
-                    flush=True,
-                )
+    def step(self, message: str) -> None:
+        """Print a step of the work, unless quiet."""
         if not self.quiet:
-            print(f"\r{label}: {total} 完成 / done" + " " * 30, file=self.stream)
+            print(message, file=self.stream, flush=True)

@@ -1,73 +1,94 @@
 """The last stages of `letters`: sign, bundle, list everything in the manifest, sign the bundle.
 
 Order matters. The letters and inserts are signed first, each on its own; the bundle is built
-from the documents' unsigned PDF/A pages; the manifest then lists every file with its final
-bytes (signed ones included); and the bundle is signed last, the manifest embedded in that same
-signed revision, so the bundle's pages before signing stay the same bytes from run to run.
+meanwhile from the documents' unsigned PDF/A pages; the manifest then lists every file with its
+final bytes (signed ones included); and the bundle is signed last, the manifest embedded in that
+same signed revision, so the bundle's pages before signing stay the same bytes from run to run.
+What is signed, what is PDF/A and where each PDF stands in the bundle come from the kinds'
+declarations (documents/registry.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from ..results import RESULTS, results_json
-from .archival import JSON, archived_kind
+from ..documents.context import LettersContext
+from ..documents.registry import kind
+from ..load.folder import InputFile
+from ..output.staging import Staging, Written
+from ..progress import Progress
+from .archival import JSON
 from .bundle import build_bundle, bundle_name
-from .manifest import (
-    MANIFEST,
-    OutputFile,
-    embedded_inputs,
-    files_on_disk,
-    input_files,
-    manifest_json,
-)
+from .manifest import MANIFEST, OutputFile, embedded_inputs, manifest_json
 from .pdfa import AssociatedFile
-from .signing import Signer, sign_pdf, sign_pdfs
+from .signing import Signer, sign_files, sign_pdf
 
-if TYPE_CHECKING:
-    from ..letters import LettersRun
-
-OWN_FOLDERS = ("letters", "archive")  # what `letters` writes anew each run
+ARCHIVE = "archive"  # the archive's own folder under --out
 BUNDLE_FIELD = "档案签名"
 
 
 def assemble_archive(
-    run: LettersRun, pack: dict[str, bytes], signer: Signer, data_dir: Path, out_dir: Path
-) -> dict[str, bytes]:
-    """Return every file `letters` writes: the pack (letters and inserts signed), the bundle, the manifest."""
-    pdfs = {path: pdf for path, pdf in pack.items() if path.endswith(".pdf")}
-    run.progress.say("签名并汇编档案 / signing and bundling …")
-    inputs = input_files(data_dir)
-    signed, bundle = sign_pdfs(
-        {p: pdf for p, pdf in pdfs.items() if archived_kind(p).signed},
+    context: LettersContext,
+    staging: Staging,
+    written: Sequence[Written],
+    carried: Sequence[str],
+    inputs: Sequence[InputFile],
+    signer: Signer,
+    progress: Progress,
+) -> list[Written]:
+    """Sign what is signed, build and sign the bundle, write the manifest; return every record."""
+    progress.say("签名并汇编档案 / signing and bundling …")
+    to_sign = [w.path for w in written if _declared(w, signed=True)]
+    bundle = sign_files(
+        staging,
+        to_sign,
         signer,
-        meanwhile=partial(build_bundle, run, pdfs, embedded_inputs(inputs), signer.is_demo),
+        meanwhile=partial(build_bundle, context, staging, written, embedded_inputs(inputs), signer.is_demo),
     )
-    written = {**pack, **signed, RESULTS: results_json(run.document)}
+    final = [_swapped(staging, w) if w.path in to_sign else w for w in written]
     outputs = [
-        OutputFile(path, content, signed=path in signed, pdfa=path in pdfs)
-        for path, content in {**files_on_disk(out_dir, OWN_FOLDERS), **written}.items()
-    ]
-    name = bundle_name(run.campaign.year)
-    manifest = manifest_json(_campaign(run), _signer(signer), name, inputs, outputs)
+        OutputFile(w.path, w.size, w.sha256, signed=w.path in to_sign, pdfa=_declared(w))
+        for w in final
+    ] + [_carried(staging, path) for path in carried]
+    name = bundle_name(context.campaign.year)
+    manifest = manifest_json(_campaign(context), _signer(signer), name, inputs, outputs)
     attached = AssociatedFile(
         "manifest.json", manifest, JSON, "文件清单 / the manifest", "Supplement"
     )
-    return {
-        **written,
-        MANIFEST: manifest,
-        name: sign_pdf(bundle, signer, BUNDLE_FIELD, attached=[attached]),
-    }
+    signed_bundle = sign_pdf(bundle, signer, BUNDLE_FIELD, attached=[attached])
+    return [
+        *final,
+        staging.write_file(MANIFEST, manifest, ARCHIVE),
+        staging.write_file(name, signed_bundle, ARCHIVE),
+    ]
 
 
-def _campaign(run: LettersRun) -> dict:
-    campaign = run.campaign
+def _declared(record: Written, *, signed: bool = False) -> bool:
+    """Say whether a written file is an archived PDF (and, with `signed`, a signed one)."""
+    if record.kind == ARCHIVE or not record.path.endswith(".pdf"):
+        return False
+    archived = kind(record.kind).archived
+    return archived is not None and (archived.signed or not signed)
+
+
+def _swapped(staging: Staging, record: Written) -> Written:
+    signed = staging.swap_in(record.path)
+    return replace(record, size=signed.size, sha256=signed.sha256)
+
+
+def _carried(staging: Staging, path: str) -> OutputFile:
+    record = staging.record(path, "")
+    return OutputFile(path, record.size, record.sha256)
+
+
+def _campaign(context: LettersContext) -> dict:
+    campaign = context.campaign
     return {
         "year": campaign.year,
         "issuer": campaign.issuer.name,
-        "results_date": run.document["campaign"]["results_date"],
+        "results_date": context.results.date.isoformat(),
     }
 
 

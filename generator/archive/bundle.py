@@ -13,35 +13,22 @@ import hashlib
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING
+from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, NameObject
 
-from ..documents.title import title_lines
-from ..numerals import chinese_date
-from ..results import RESULTS, results_json
-from ..templating import html_environment
-from .archival import JSON, secretary_number
+from ..documents.context import LettersContext
+from ..documents.kind import Kind
+from ..documents.registry import pack
+from ..model.numerals import chinese_date
+from ..output.names import number_width
+from ..output.staging import Staging, Written
+from ..render.geometry import title_lines
+from ..render.templating import html_environment
+from .archival import JSON, RESULTS
 from .pdfa import ArchiveMetadata, AssociatedFile, declare_pdfa
 
-if TYPE_CHECKING:
-    from ..letters import LettersRun
-
-# Each secretary's documents in the order an archivist reads them, then the campaign's own.
-PERSONAL_PARTS = (
-    ("letters/综合评价意见/", ".pdf", "综合评价意见"),
-    ("letters/干部人事档案/", ".pdf", "干部人事档案材料（述职评议考核结果）"),
-    ("letters/评议表/", "-汇总.pdf", "评议表汇总"),
-    ("letters/评议表/", "-逐票.pdf", "评议表（逐票）"),
-    ("letters/整改清单/", ".pdf", "整改清单"),
-)
-CAMPAIGN_PARTS = (
-    ("letters/通报.pdf", "通报"),
-    ("letters/备案报告.pdf", "备案报告"),
-    ("letters/干部人事档案/目录.pdf", "干部人事档案材料目录"),
-)
 CAMPAIGN_HEADING = "综合材料"
 TITLE_CHARS = 14  # the cover's title lines, in characters of its 26 pt
 
@@ -68,12 +55,17 @@ def bundle_name(year: int) -> str:
 
 
 def build_bundle(
-    run: LettersRun, pdfs: dict[str, bytes], inputs: Sequence[AssociatedFile], demo: bool
+    context: LettersContext,
+    staging: Staging,
+    written: Sequence[Written],
+    inputs: Sequence[AssociatedFile],
+    demo: bool,
 ) -> bytes:
     """Return the unsigned bundle of the pack's PDFs (before their own signatures)."""
+    sections = arrange(context, written)
+    pdfs = {p.path: staging.path(p.path).read_bytes() for s in sections for p in s.parts}
     readers = {path: PdfReader(io.BytesIO(pdf)) for path, pdf in pdfs.items()}
-    sections = arrange(run, {path: len(reader.pages) for path, reader in readers.items()})
-    front = PdfReader(io.BytesIO(render_front(run, sections, demo)))
+    front = PdfReader(io.BytesIO(render_front(context, sections, demo)))
     writer = PdfWriter()
     for page in front.pages:
         writer.add_page(page)
@@ -90,61 +82,66 @@ def build_bundle(
             )
     _label_pages(writer, len(front.pages))
     identity = b"".join(hashlib.sha256(pdfs[path]).digest() for path in sorted(pdfs))
-    declare_pdfa(writer, bundle_metadata(run), bundle_data(run, inputs), identity)
+    declare_pdfa(writer, bundle_metadata(context), bundle_data(context, inputs), identity)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
 
 
-def arrange(run: LettersRun, page_counts: dict[str, int]) -> list[Section]:
+def bundled_kinds(section: str) -> list[Kind[Any]]:
+    """Return the kinds of one part of the bundle, in their declared order."""
+    kinds = [k for k in pack("letters") if k.archived and k.archived.section == section]
+    return sorted(kinds, key=lambda k: k.archived.order if k.archived else 0)
+
+
+def arrange(context: LettersContext, written: Sequence[Written]) -> list[Section]:
     """Return the sections: each secretary's documents, then the campaign's; pages numbered."""
-    wanted: list[tuple[str, list[tuple[str, str]]]] = []
-    for number, (secretary, entry) in enumerate(
-        zip(run.secretaries, run.document["secretaries"], strict=True), start=1
-    ):
+    pdfs = {(w.kind, w.secretary): w for w in written if w.path.endswith(".pdf")}
+    width = number_width(len(context.secretaries))
+    wanted: list[tuple[str, list[tuple[Written, str]]]] = []
+    for secretary in context.secretaries:
+        grade = context.results.of(secretary).grade
         parts = [
-            (path, name)
-            for folder, ending, name in PERSONAL_PARTS
-            for path in sorted(page_counts)
-            if path.startswith(folder)
-            and path.endswith(ending)
-            and secretary_number(path) == number
+            (pdfs[(k.key, secretary.id)], k.name)
+            for k in bundled_kinds("personal")
+            if (k.key, secretary.id) in pdfs
         ]
-        heading = f"{number:02d}　{secretary.name}（{entry['organization']}）　{entry['grade']}"
+        heading = (
+            f"{secretary.number:0{width}d}　{secretary.name}（{secretary.organization}）　{grade}"
+        )
         wanted.append((heading, parts))
-    wanted.append((CAMPAIGN_HEADING, [(p, n) for p, n in CAMPAIGN_PARTS if p in page_counts]))
+    campaign = [(pdfs[(k.key, None)], k.name) for k in bundled_kinds("campaign") if (k.key, None) in pdfs]
+    wanted.append((CAMPAIGN_HEADING, campaign))
     sections, page, number = [], 1, 0
-    for heading, parts in wanted:
+    for heading, found in wanted:
         placed = []
-        for path, name in parts:
+        for record, name in found:
             number += 1
-            placed.append(Part(number, name, path, page_counts[path], page))
-            page += page_counts[path]
+            pages = record.pages or 0
+            placed.append(Part(number, name, record.path, pages, page))
+            page += pages
         if placed:
             sections.append(Section(heading, tuple(placed)))
-    missing = set(page_counts) - {p.path for s in sections for p in s.parts}
-    if missing:
-        raise ValueError(f"documents with no place in the bundle: {sorted(missing)}")
     return sections
 
 
-def render_front(run: LettersRun, sections: list[Section], demo: bool) -> bytes:
+def render_front(context: LettersContext, sections: list[Section], demo: bool) -> bytes:
     """Return the cover and the table of contents as one PDF."""
-    campaign, totals = run.campaign, run.document["ballots_total"]
+    campaign, totals = context.campaign, context.results.totals
     parts = [part for section in sections for part in section.parts]
     title = f"{campaign.year}年度党组织书记抓基层党建述职评议考核档案"
     facts = (
         ("形成单位", campaign.issuer.name),
         ("考核年度", f"{campaign.year}年度"),
-        ("述职评议对象", f"{len(run.secretaries)}人"),
+        ("述职评议对象", f"{len(context.secretaries)}人"),
         (
             "评议票",
-            f"{totals['read']}张（有效{totals['valid']}张，空白{totals['blank']}张，"
-            f"废票{totals['invalid']}张）",
+            f"{totals.read}张（有效{totals.valid}张，空白{totals.blank}张，"
+            f"废票{totals.invalid}张）",
         ),
         ("收录材料", f"{len(parts)}份，共{sum(p.pages for p in parts)}页"),
     )
-    context = {
+    cover = {
         "title": title,
         "title_lines": title_lines(title, TITLE_CHARS),
         "issuer": campaign.issuer.name,
@@ -155,34 +152,30 @@ def render_front(run: LettersRun, sections: list[Section], demo: bool) -> bytes:
             "综合评价意见和干部人事档案材料另有各自的电子签名。"
         ),
         "demo_warning": "本档案以示例证书签名，仅供演示，不作正式用途。" if demo else "",
-        "date": chinese_date(_results_date(run)),
+        "date": chinese_date(context.results.date),
         "sections": sections,
     }
-    html = html_environment().get_template("archive_bundle.html").render(c=context)
-    return run.renderer.render(html)
+    html = html_environment().get_template("archive_bundle.html").render(c=cover)
+    return context.renderer.render(html)
 
 
-def bundle_metadata(run: LettersRun) -> ArchiveMetadata:
-    campaign = run.campaign
+def bundle_metadata(context: LettersContext) -> ArchiveMetadata:
+    campaign = context.campaign
     return ArchiveMetadata(
         title=f"{campaign.year}年度党组织书记抓基层党建述职评议考核档案",
         author=campaign.issuer.name,
         subject=f"{campaign.issuer.name}{campaign.year}年度党组织书记抓基层党建述职评议考核材料汇编",
         keywords=(f"{campaign.year}年度", "抓基层党建", "述职评议考核", "档案"),
-        created=_results_date(run),
+        created=context.results.date,
     )
 
 
-def bundle_data(run: LettersRun, inputs: Sequence[AssociatedFile]) -> list[AssociatedFile]:
+def bundle_data(
+    context: LettersContext, inputs: Sequence[AssociatedFile]
+) -> list[AssociatedFile]:
     """Return what the bundle carries besides its pages: results.json and the inputs."""
-    results = AssociatedFile(
-        RESULTS, results_json(run.document), JSON, "评议结果 / the results", "Data"
-    )
-    return [results, *inputs]
-
-
-def _results_date(run: LettersRun) -> date:
-    return date.fromisoformat(run.document["campaign"]["results_date"])
+    data = context.results.to_json()
+    return [AssociatedFile(RESULTS, data, JSON, "评议结果 / the results", "Data"), *inputs]
 
 
 def _drop_signature_widgets(page) -> None:

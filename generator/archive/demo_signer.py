@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, pkcs12
 from cryptography.x509.oid import NameOID
 
-from ..errors import PipelineError
+from ..model.errors import PipelineError
 
 DEMO_DIR = ".demo-signer"
 CA_FILE, SIGNER_FILE, README_FILE = "ca.pem", "signer.p12", "README.txt"

@@ -12,21 +12,14 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import PurePosixPath
 
 from .. import __version__
-from ..ballot_input.reading import ballot_files
+from ..load.folder import InputFile
 from .pdfa import AssociatedFile
 
 MANIFEST = "archive/manifest.json"
 PRODUCT = "shuzhi-pingyi"
-INPUT_NAMES = (
-    "campaign.yaml",
-    "notice.md",
-    "secretaries.yaml",
-    "secretaries.xlsx",
-    "assessment.yaml",
-)
 MIME = {
     ".yaml": "application/yaml",
     ".md": "text/markdown",
@@ -40,28 +33,22 @@ class OutputFile:
     """One file the output folder will hold, and what `verify` should expect of it."""
 
     path: str  # relative to --out, '/' separated
-    content: bytes
+    size: int
+    sha256: str
     signed: bool = False
     pdfa: bool = False
 
 
-def input_files(data_dir: Path) -> list[tuple[str, bytes]]:
-    """Return the data files `letters` read, by their path under the data folder."""
-    found = [data_dir / name for name in INPUT_NAMES if (data_dir / name).is_file()]
-    found += ballot_files(data_dir, [])[0]
-    return [(path.relative_to(data_dir).as_posix(), path.read_bytes()) for path in found]
-
-
-def embedded_inputs(inputs: Iterable[tuple[str, bytes]]) -> list[AssociatedFile]:
+def embedded_inputs(inputs: Iterable[InputFile]) -> list[AssociatedFile]:
     """Return the inputs as the bundle's associated files (flat names: input-ballots-上述.csv)."""
     return [
         AssociatedFile(
-            "input-" + path.replace("/", "-"),
-            content,
-            MIME.get(Path(path).suffix.lower(), "application/octet-stream"),
-            f"原始数据 / input: {path}",
+            "input-" + item.path.replace("/", "-"),
+            item.content,
+            MIME.get(PurePosixPath(item.path).suffix.lower(), "application/octet-stream"),
+            f"原始数据 / input: {item.path}",
         )
-        for path, content in inputs
+        for item in inputs
     ]
 
 
@@ -69,7 +56,7 @@ def manifest_json(
     campaign: dict,
     signer: dict,
     bundle: str,
-    inputs: Iterable[tuple[str, bytes]],
+    inputs: Iterable[InputFile],
     outputs: Iterable[OutputFile],
 ) -> bytes:
     """Return manifest.json's bytes; `campaign` and `signer` are written as given."""
@@ -78,9 +65,9 @@ def manifest_json(
         "campaign": campaign,
         "signer": signer,
         "bundle": bundle,
-        "inputs": [_entry(path, content) for path, content in inputs],
+        "inputs": [_entry(item.path, item.content) for item in inputs],
         "outputs": [
-            {**_entry(f.path, f.content), "signed": f.signed, "pdfa": f.pdfa}
+            {"path": f.path, "size": f.size, "sha256": f.sha256, "signed": f.signed, "pdfa": f.pdfa}
             for f in sorted(outputs, key=lambda f: f.path)
         ],
     }
@@ -89,15 +76,3 @@ def manifest_json(
 
 def _entry(path: str, content: bytes) -> dict:
     return {"path": path, "size": len(content), "sha256": hashlib.sha256(content).hexdigest()}
-
-
-def files_on_disk(out_dir: Path, replaced_folders: tuple[str, ...]) -> dict[str, bytes]:
-    """Return the files already in out_dir that a run keeps: those outside its own folders."""
-    if not out_dir.is_dir():
-        return {}
-    kept = {}
-    for path in sorted(out_dir.rglob("*")):
-        relative = path.relative_to(out_dir).as_posix()
-        if path.is_file() and relative.split("/", 1)[0] not in replaced_folders:
-            kept[relative] = path.read_bytes()
-    return kept

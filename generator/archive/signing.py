@@ -46,14 +46,15 @@ from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper, TimestampReque
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from ..errors import InputError, PipelineError, Problem
-from ..fonts import load_font_map
-from ..model import Campaign, SigningChoice
+from ..model.campaign import Campaign, SigningChoice
+from ..model.errors import InputError, PipelineError, Problem
+from ..output.staging import Staging
+from ..render.fonts import load_font_map
 from ..render.parallel import map_forked
+from ..render.signature_field import FIELD_NAME
 from .attach import attach_files
 from .demo_signer import CA_FILE, DEMO_DIR, SIGNER_FILE, demo_signer_dir
 from .pdfa import PRODUCER, AssociatedFile
-from .signature_field import FIELD_NAME
 
 # pyHanko names itself the producer when it signs: it appends its name to the information
 # dictionary's /Producer but writes its name alone into the XMP, and PDF/A wants the two equal.
@@ -169,19 +170,20 @@ def sign_pdf(
         raise PipelineError(f"签名失败：{e} / signing failed: {e}") from e
 
 
-def sign_pdfs(
-    pdfs: dict[str, bytes], signer: Signer, meanwhile: Callable[[], T]
-) -> tuple[dict[str, bytes], T]:
-    """Return every PDF signed, under the same keys, and what `meanwhile` returns.
+def sign_files(
+    staging: Staging, paths: Sequence[str], signer: Signer, meanwhile: Callable[[], T]
+) -> T:
+    """Sign each PDF of the staging folder into a file beside it; return what `meanwhile` does.
 
     Everything runs on every core, `meanwhile` first: one core works on it (the bundle, which
-    needs the PDFs before signing) while the other signs.
+    reads the PDFs before signing) while the other signs. The signed files take their
+    unsigned selves' places afterwards (`Staging.swap_in`).
     """
     _pyhanko_signer(signer)  # load the key once, before the workers fork
-    work = [lambda _: meanwhile(), *(partial(_sign_named, name, pdf) for name, pdf in pdfs.items())]
-    sizes = [len(pdf) for pdf in pdfs.values()]
-    other, *signed = map_forked(work, signer, [sum(sizes), *sizes])
-    return dict(zip(pdfs, signed, strict=True)), other
+    work = [lambda _: meanwhile(), *(partial(_sign_file, staging, path) for path in paths)]
+    sizes = [staging.path(path).stat().st_size for path in paths]
+    other, *_ = map_forked(work, signer, [sum(sizes), *sizes])
+    return other
 
 
 @cache
@@ -190,12 +192,13 @@ def timestamper_for(signer: Signer) -> TimeStamper | None:
     return HTTPTimeStamper(signer.timestamp_url) if signer.timestamp_url else None
 
 
-def _sign_named(name: str, pdf: bytes, signer: Signer) -> bytes:
-    """Return the PDF signed; a failure names the file."""
+def _sign_file(staging: Staging, path: str, signer: Signer) -> None:
+    """Sign one PDF into a file beside it (see Staging.write_aside); a failure names the file."""
     try:
-        return sign_pdf(pdf, signer)
+        signed = sign_pdf(staging.path(path).read_bytes(), signer)
     except PipelineError as e:
-        raise PipelineError(f"{name}: {e}") from e
+        raise PipelineError(f"{path}: {e}") from e
+    staging.write_aside(path, signed)
 
 
 def _open_demo(path: Path) -> tuple:

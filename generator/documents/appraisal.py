@@ -12,8 +12,9 @@ from collections import Counter
 from collections.abc import Iterable
 from fractions import Fraction
 
-from ..numerals import chinese_number
-from ..scoring import percent
+from ..model.figures import percent
+from ..model.numerals import chinese_number
+from ..model.results import SecretaryResult
 
 POINT_END = "。；;，,、 "  # stripped from the end of an item before it is listed
 CITATION = re.compile(r"（工作方案[^（）]*(（[^（）]*）[^（）]*)*）$")  # “（工作方案五（四））”
@@ -53,26 +54,26 @@ def most_frequent(texts: Iterable[str], limit: int, known: Iterable[str] = ()) -
     return tuple(text for text in ranked if text not in already)[:limit]
 
 
-def deciding_reasons(entry: dict) -> tuple[str, ...]:
-    """Return the reasons (results.json) that forced or changed the grade the score gave."""
+def deciding_reasons(result: SecretaryResult) -> tuple[str, ...]:
+    """Return the reasons that forced or changed the grade the score gave."""
     return tuple(
-        reason for reason in entry["reasons"] if FORCED_MARK in reason or OVERRIDE_MARK in reason
+        reason for reason in result.reasons if FORCED_MARK in reason or OVERRIDE_MARK in reason
     )
 
 
-def grade_reasons(entry: dict, forced_lead: str = "") -> tuple[str, ...]:
+def grade_reasons(result: SecretaryResult, forced_lead: str = "") -> tuple[str, ...]:
     """Return, as sentences, why the grade differs from the score's: forced 差, the override.
 
     A forced 差 is worded as results.json's reasons give it, without the citation; the override
     as “综合评价等次由“较好”调整为“一般”：” and the committee's own reason.
     """
     sentences = []
-    for reason in deciding_reasons(entry):
-        override = entry["assessment"]["override"]
-        if OVERRIDE_MARK in reason and override:
+    override = result.assessment
+    for reason in deciding_reasons(result):
+        if OVERRIDE_MARK in reason and override.grade is not None:
             sentences.append(
-                f"综合评价等次由“{entry['score_grade']}”调整为“{override['grade']}”："
-                + sentence(override["reason"])
+                f"综合评价等次由“{result.score_grade}”调整为“{override.grade}”："
+                + sentence(override.reason or "")
             )
         else:
             sentences.append(forced_lead + sentence(uncited(reason)))
@@ -107,21 +108,20 @@ def bands_text(bands: tuple[tuple[str, Fraction], ...], top: int = 10) -> str:
     return "、".join(parts)
 
 
-def weighting(entry: dict, weights: dict[str, Fraction]) -> str:
+def weighting(weights: dict[str, Fraction]) -> str:
     """Return how the sources combine: “上述”70%、“下评”30%."""
     return "、".join(f"“{source}”{percent(weight)}" for source, weight in weights.items() if weight)
 
 
-def source_counts(entry: dict, weights: dict[str, Fraction]) -> str:
+def source_counts(result: SecretaryResult, weights: dict[str, Fraction]) -> str:
     """Return each weighted source's ballots and mean, as one clause each."""
     clauses = []
     for source, weight in weights.items():
-        counts = entry["ballots"][source]
-        if not weight or counts["mean"] is None:
+        counts = result.sources[source]
+        if not weight or counts.mean_text is None:
             continue
-        returned = counts["valid"] + counts["blank"] + counts["invalid"]
         clauses.append(
-            f"“{source}”收回评议票{returned}张，其中有效票{counts['valid']}张，"
-            f"平均分{counts['mean']}分"
+            f"“{source}”收回评议票{counts.returned}张，其中有效票{counts.valid}张，"
+            f"平均分{counts.mean_text}分"
         )
     return "；".join(clauses)

@@ -12,24 +12,22 @@ carries the full Chinese date 2022年12月19日 (its 落款, from which the 目�
 
 from __future__ import annotations
 
-import io
-import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
-from typing import TYPE_CHECKING
+from datetime import date
 
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
-from openpyxl.writer.excel import ExcelWriter
 
-from ..numerals import chinese_date
-from ..render.docx import deterministic_zip
-from ..templating import html_environment
-
-if TYPE_CHECKING:
-    from ..letters import LettersRun
-    from .archive_insert import ArchiveInsert
+from ..model.campaign import Campaign, Secretary
+from ..model.numerals import chinese_date
+from ..render.templating import html_environment
+from ..render.xlsx import workbook_bytes
+from .archive_insert import FOLDER, ArchiveInsert, build_insert
+from .archive_insert import KIND as INSERTS
+from .context import LettersContext
+from .kind import Archived, Document, Kind
 
 CATEGORY = "第三类"  # 鉴定、考核、考察材料
 COLUMNS = ("序号", "姓名", "单位及职务", "材料名称", "材料形成时间", "页数", "备注")
@@ -85,11 +83,10 @@ def catalogue_row(number: int, insert: ArchiveInsert, formed: date, pages: int) 
     )
 
 
-def build_catalogue(run: LettersRun, rows: list[CatalogueRow]) -> Catalogue:
-    formed = date.fromisoformat(run.document["campaign"]["results_date"])
+def build_catalogue(campaign: Campaign, formed: date, rows: list[CatalogueRow]) -> Catalogue:
     material = rows[0].material if rows else ""
     return Catalogue(
-        author=run.campaign.issuer.name,
+        author=campaign.issuer.name,
         created=formed.isoformat(),
         title="干部人事档案材料目录",
         subtitle=f"（{material}）",
@@ -97,7 +94,7 @@ def build_catalogue(run: LettersRun, rows: list[CatalogueRow]) -> Catalogue:
         rows=tuple(rows),
         summary=(
             f"以上材料共{len(rows)}份{sum(row.pages for row in rows)}页，均属{CATEGORY}"
-            f"（鉴定、考核、考察材料），由{run.campaign.issuer.name}于{chinese_date(formed)}形成。"
+            f"（鉴定、考核、考察材料），由{campaign.issuer.name}于{chinese_date(formed)}形成。"
         ),
     )
 
@@ -119,25 +116,41 @@ def catalogue_xlsx(catalogue: Catalogue) -> bytes:
             cell.border = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
     sheet.freeze_panes = "A2"
     sheet.print_title_rows = "1:1"
-    stamp = datetime.combine(date.fromisoformat(catalogue.created), time(0, 0))
-    book.properties.created = book.properties.modified = stamp
-    book.properties.creator = book.properties.lastModifiedBy = catalogue.author
-    book.properties.title = f"{catalogue.title}{catalogue.subtitle}"
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).save()  # save_workbook would stamp the current time
-    return deterministic_zip(buffer.getvalue())
+    return workbook_bytes(
+        book,
+        dated=date.fromisoformat(catalogue.created),
+        author=catalogue.author,
+        title=f"{catalogue.title}{catalogue.subtitle}",
+    )
 
 
-def catalogue_files(run: LettersRun, rows: list[CatalogueRow], folder: str) -> dict[str, bytes]:
-    """Return 目录.xlsx and 目录.pdf under the inserts' folder."""
-    catalogue = build_catalogue(run, rows)
+def catalogue_files(context: LettersContext, batch: Sequence[Secretary]) -> Iterator[Document]:
+    """Yield 目录.xlsx and 目录.pdf: a row per insert, with the pages its PDF came to."""
+    campaign, results = context.campaign, context.results
+    rows = []
+    for secretary in context.secretaries:
+        insert = build_insert(campaign, results.of(secretary), results.date)
+        pages = context.pages[(INSERTS.key, secretary.id)]
+        rows.append(catalogue_row(secretary.number, insert, results.date, pages))
+    catalogue = build_catalogue(campaign, results.date, rows)
     html = (
-        html_environment(run.renderer.fonts)
+        html_environment(context.renderer.fonts)
         .get_template("archive_catalogue.html")
         .render(c=catalogue)
     )
-    return {
-        f"{folder}/目录.xlsx": catalogue_xlsx(catalogue),
-        f"{folder}/目录.pdf": run.renderer.render(html),
-    }
+    yield Document(KIND, ".xlsx", catalogue_xlsx(catalogue))
+    yield Document(KIND, ".pdf", context.renderer.render(html))
+
+
+KIND: Kind[LettersContext] = Kind(
+    key="archive_catalogue",
+    name="干部人事档案材料目录",
+    pack="letters",
+    folder=FOLDER,
+    stem="目录",
+    build=catalogue_files,
+    templates=("archive_catalogue.html",),
+    archived=Archived("干部人事档案材料目录", section="campaign", order=3),
+    needs=INSERTS.key,
+    cost=0.3,
+)

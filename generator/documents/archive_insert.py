@@ -9,26 +9,23 @@ from results.json; the words are all here, the templates only lay them out.
 
 from __future__ import annotations
 
-import io
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
-from pypdf import PdfReader
 
-from ..model import Campaign, Secretary
-from ..numerals import chinese_date
-from ..render.docx import render_docx
-from ..scoring import percent
-from ..templating import html_environment
+from ..model.campaign import Campaign, Secretary
+from ..model.figures import percent
+from ..model.numerals import chinese_date
+from ..model.results import SecretaryResult
+from ..render.geometry import signature_indent
+from ..render.templating import html_environment
 from . import appraisal
-from .archive_catalogue import catalogue_files, catalogue_row
-from .schedule import signature_indent
-
-if TYPE_CHECKING:
-    from ..letters import LettersRun
+from .context import LettersContext
+from .kind import Archived, Document, Kind
+from .personal import personal_documents
 
 FOLDER = "letters/干部人事档案"
 QUOTED = re.compile(r"“([^“”]{1,6})”")
@@ -68,14 +65,13 @@ class ArchiveInsert:
     date: str  # the 形成时间, in full
 
 
-def build_insert(
-    campaign: Campaign, secretary: Secretary, entry: dict, results_date: date
-) -> ArchiveInsert:
-    """Return one secretary's archive material from their results.json entry."""
+def build_insert(campaign: Campaign, result: SecretaryResult, results_date: date) -> ArchiveInsert:
+    """Return one secretary's archive material from their result."""
+    secretary = result.secretary
     signed_on = chinese_date(results_date)
-    weights = campaign.rules.weights[entry["role"]]
+    weights = campaign.rules.weights[secretary.role]
     terms = "＋".join(
-        f"{source}{entry['ballots'][source]['mean']}分×{percent(weight)}"
+        f"{source}{result.sources[source].mean_text}分×{percent(weight)}"
         for source, weight in weights.items()
         if weight
     )
@@ -84,15 +80,15 @@ def build_insert(
         created=results_date.isoformat(),
         title=TITLE.format(year=campaign.year),
         labels=Labels(),
-        name=entry["name"],
+        name=secretary.name,
         gender=secretary.gender or "",
-        post=appraisal.post(entry["organization"]),
-        score=f"{entry['score']}分（{terms}）",
-        grade=entry["grade"],
-        opinion=_opinion(campaign, entry),
+        post=appraisal.post(secretary.organization),
+        score=f"{result.score_text}分（{terms}）",
+        grade=result.grade,
+        opinion=_opinion(campaign, result),
         decision=(
-            f"经镇党委研究，确定{entry['name']}同志{campaign.year}年度抓基层党建工作"
-            f"述职评议考核综合评价等次为“{entry['grade']}”。"
+            f"经镇党委研究，确定{secretary.name}同志{campaign.year}年度抓基层党建工作"
+            f"述职评议考核综合评价等次为“{result.grade}”。"
         ),
         signature=campaign.issuer.name,
         signature_right_em=signature_indent(campaign.issuer.name, signed_on),
@@ -100,11 +96,11 @@ def build_insert(
     )
 
 
-def _opinion(campaign: Campaign, entry: dict) -> str:
+def _opinion(campaign: Campaign, result: SecretaryResult) -> str:
     """Return the short 综合评价意见: the committee's findings and how the grade was set."""
-    assessment = entry["assessment"]
-    achievements = [appraisal.clean(a) for a in assessment["achievements"]]
-    problems = [appraisal.clean(p) for p in assessment["problems"]]
+    assessment = result.assessment
+    achievements = [appraisal.clean(a) for a in assessment.achievements]
+    problems = [appraisal.clean(p) for p in assessment.problems]
     text = ""
     if achievements:
         text += f"该同志{campaign.year}年度抓基层党建工作，{'，'.join(achievements)}。"
@@ -112,10 +108,10 @@ def _opinion(campaign: Campaign, entry: dict) -> str:
         text += (
             f"{'存在' if achievements else '该同志抓基层党建工作存在'}{'、'.join(problems)}等问题。"
         )
-    text += "".join(appraisal.grade_reasons(entry))
-    text += f"述职评议结果{entry['score']}分，综合评价等次为“{entry['grade']}”。"
-    if entry["interview_required"]:
-        due = chinese_date(date.fromisoformat(entry["rectification_due"]))
+    text += "".join(appraisal.grade_reasons(result))
+    text += f"述职评议结果{result.score_text}分，综合评价等次为“{result.grade}”。"
+    if result.interview_required and result.rectification_due:
+        due = chinese_date(result.rectification_due)
         text += f"按照工作方案要求约谈提醒、限期整改，整改期限至{due}。"
     return text
 
@@ -125,31 +121,33 @@ def unbroken_quotes(text: str) -> Markup:
     return Markup(QUOTED.sub(lambda m: f'“<span class="nobr">{m[1]}</span>”', str(escape(text))))
 
 
-def page_count(pdf: bytes) -> int:
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-def archive_insert_files(run: LettersRun) -> dict[str, bytes]:
-    """Return each secretary's insert (DOCX and PDF, one batch) and the 目录 (XLSX and PDF)."""
-    results_date = date.fromisoformat(run.document["campaign"]["results_date"])
-    inserts = [
-        build_insert(run.campaign, secretary, entry, results_date)
-        for secretary, entry in zip(run.secretaries, run.document["secretaries"], strict=True)
-    ]
-    environment = html_environment(run.renderer.fonts)
+def archive_inserts(context: LettersContext, batch: Sequence[Secretary]) -> Iterator[Document]:
+    """Yield each secretary's insert, PDF (laid out in one batch, signed later) and DOCX."""
+    campaign, results = context.campaign, context.results
+    inserts = [(s, build_insert(campaign, results.of(s), results.date)) for s in batch]
+    environment = html_environment(context.renderer.fonts)
     environment.filters["unbroken_quotes"] = unbroken_quotes
-    html = environment.get_template("archive_inserts.html").render(
-        inserts=inserts, title=inserts[0].title if inserts else ""
+    yield from personal_documents(
+        KIND,
+        context.renderer,
+        inserts,
+        html="archive_inserts.html",
+        title=inserts[0][1].title if inserts else "",
+        titles=[f"{insert.title}（{insert.name}）" for _, insert in inserts],
+        docx=("archive_insert.docx", lambda insert: {"c": insert}),
+        environment=environment,
+        signed=True,
     )
-    titles = [f"{insert.title}（{insert.name}）" for insert in inserts]
-    pdfs = run.renderer.render_batch(html, len(inserts), titles, signed=True)
-    files, rows = {}, []
-    for number, (secretary, insert, pdf) in enumerate(
-        zip(run.secretaries, inserts, pdfs, strict=True), 1
-    ):
-        stem = f"{FOLDER}/{number:02d}-{secretary.name}"
-        files[f"{stem}.pdf"] = pdf
-        files[f"{stem}.docx"] = render_docx("archive_insert.docx", {"c": insert})
-        rows.append(catalogue_row(number, insert, results_date, page_count(pdf)))
-    files.update(catalogue_files(run, rows, FOLDER))
-    return files
+
+
+KIND: Kind[LettersContext] = Kind(
+    key="archive_insert",
+    name="干部人事档案材料（述职评议考核结果）",
+    pack="letters",
+    folder=FOLDER,
+    build=archive_inserts,
+    per_secretary=True,
+    templates=("archive_inserts.html", "archive_insert.docx"),
+    archived=Archived("干部人事档案材料", signed=True, section="personal", order=2),
+    cost=0.24,
+)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..render.geometry import PAGE, Box
 from .evaluation_form import EvaluationForm
 
-PAGE = (210.0, 297.0)
 LEFT, WIDTH = 28.0, 156.0  # the 版心's left edge and width, as on the 通知
 LABEL_WIDTH = 44.0
 SCORE_WIDTH = (WIDTH - LABEL_WIDTH) / 10
@@ -27,29 +27,6 @@ MARK_SIZE, MARK_INSET = 8.0, 12.0  # corner marks: filled squares for aligning a
 QR_SIZE, QR_TOP = 24.0, 22.0
 RULE = 0.25  # the table's lines, mm
 QR_PAYLOAD = "SZPY|{year}|{serial}|{secretary_id}|{source}|{fingerprint}"
-
-
-@dataclass(frozen=True, slots=True)
-class Box:
-    """A rectangle in mm: x and y of the top-left corner, width and height."""
-
-    x: float
-    y: float
-    w: float
-    h: float
-
-    @property
-    def style(self) -> str:
-        return f"left:{self.x:.3f}mm;top:{self.y:.3f}mm;width:{self.w:.3f}mm;height:{self.h:.3f}mm"
-
-    @property
-    def framed_style(self) -> str:
-        """Return the style of a cell whose border (RULE mm) is centred on the box's edges."""
-        half = RULE / 2
-        return Box(self.x - half, self.y - half, self.w + RULE, self.h + RULE).style
-
-    def as_list(self) -> list[float]:
-        return [round(v, 3) for v in (self.x, self.y, self.w, self.h)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +126,7 @@ def layout_css(kind: str, layout: SheetLayout) -> str:
     boxes += [(f"text-{name}", box, True) for name, box in layout.text_boxes]
     rules = []
     for name, box, framed in boxes:
-        style = box.framed_style if framed else box.style
+        style = box.grown(RULE / 2).style if framed else box.style  # borders centred on edges
         rules.append(
             f".{kind} .{name} {{ {style}; line-height:{box.h:.3f}mm }}"
             if name.startswith(("grade-", "head-", "header-"))

@@ -9,13 +9,17 @@ campaign.yaml sets `results.publish_scores: true`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
 
-from ..numerals import chinese_date, heading_numeral
-from ..plan import Paragraph
-from .official_letter import render_letter
+from ..model.campaign import Campaign, Secretary
+from ..model.numerals import chinese_date, heading_numeral
+from ..model.paragraph import Paragraph
+from ..model.results import LOW_GRADES, Results
+from ..render.geometry import title_lines
+from .context import LettersContext
+from .kind import Archived, Document, Kind
+from .official_letter import letter_documents
 from .outcome import (
-    LOW_GRADES,
     TITLE_CHARS,
     Graded,
     OfficialLetter,
@@ -32,30 +36,22 @@ from .outcome import (
     rectification_dates,
     signed,
 )
-from .title import title_lines
-
-if TYPE_CHECKING:
-    from ..letters import LettersRun
-    from ..model import Campaign
-
-FILE = "letters/通报"
 
 
-def build_circular(run: LettersRun) -> OfficialLetter:
-    """Return the 通报's context from results.json's content and the campaign."""
-    campaign = run.campaign
-    people = graded(run.document, run.secretaries, campaign.meeting.date)
-    signature, indent, day = signed(campaign)
+def build_circular(campaign: Campaign, results: Results) -> OfficialLetter:
+    """Return the 通报's context from the results and the campaign."""
+    people = graded(results, campaign.meeting.date)
+    signature, indent, day = signed(campaign, results)
     title = (
         f"{campaign.issuer.name}关于{campaign.year}年度党组织书记抓基层党建述职评议考核结果的通报"
     )
     return OfficialLetter(
         author=campaign.issuer.name,
-        created=campaign.results_date.isoformat(),
+        created=results.date.isoformat(),
         title_lines=tuple(title_lines(title, TITLE_CHARS)),
         addressee=f"{campaign.notice.addressee}：",
         blocks=(
-            *_opening(campaign, people, run.document),
+            *_opening(campaign, people, results),
             *_grades(campaign, people),
             *_consequences(campaign, people),
             *_rectification(campaign, people),
@@ -69,16 +65,15 @@ def build_circular(run: LettersRun) -> OfficialLetter:
     )
 
 
-def _opening(campaign: Campaign, people: list[Graded], document: dict) -> list[Paragraph]:
+def _opening(campaign: Campaign, people: list[Graded], results: Results) -> list[Paragraph]:
     short = committee_short(campaign.issuer.town)
     held = meeting_sentence(campaign, people)
-    ballots = ballots_sentence(participation(document, campaign))
-    assert campaign.results_date is not None
+    ballots = ballots_sentence(participation(results, campaign))
     return [
         body(f"根据{plan_reference(campaign)}安排，{held.removesuffix('。')}，{ballots}。"),
         body(
             f"{short}依据述职评议、实地调研、平时了解以及年度基层党建考核等情况，对各党支部书记"
-            f"抓基层党建工作情况形成综合评价意见，经{chinese_date(campaign.results_date)}{short}"
+            f"抓基层党建工作情况形成综合评价意见，经{chinese_date(results.date)}{short}"
             "研究，确定了综合评价等次。现将有关情况通报如下。"
         ),
     ]
@@ -144,6 +139,20 @@ def _rectification(campaign: Campaign, people: list[Graded]) -> list[Paragraph]:
     return [heading(heading_numeral(1, 3) + "整改要求"), body(text)]
 
 
-def circular_files(run: LettersRun) -> dict[str, bytes]:
-    """Return the 通报 as DOCX and PDF, two renderings of one context."""
-    return render_letter(run, build_circular(run), FILE)
+def circular_files(context: LettersContext, batch: Sequence[Secretary]) -> Iterator[Document]:
+    """Yield the 通报 as PDF and DOCX, two renderings of one context."""
+    letter = build_circular(context.campaign, context.results)
+    yield from letter_documents(KIND, context.renderer, letter)
+
+
+KIND: Kind[LettersContext] = Kind(
+    key="circular",
+    name="通报",
+    pack="letters",
+    folder="letters",
+    stem="通报",
+    build=circular_files,
+    templates=("official_letter.html", "official_letter.docx"),
+    archived=Archived("通报", section="campaign", order=1),
+    cost=0.7,
+)

@@ -1,11 +1,20 @@
-"""The 评议表 of the seed's 附件1 (branch secretaries) and 附件2 (the town secretary)."""
+"""The 评议表 of the seed's 附件1 (branch secretaries) and 附件2 (the town secretary).
+
+The pre-meeting pack has each secretary's blank 评议表, for printing on demand: 附件1 for each
+branch secretary and 附件2 for the town secretary, the organisation and name in place of “XX”.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..model import Campaign, Secretary
+from ..model.campaign import Campaign, Secretary
+from ..score.grades import grade_of
+from .context import FormsContext
+from .kind import Document, Kind
+from .personal import personal_documents
 
 SCORES = tuple(range(10, 0, -1))  # the form's score cells, left to right
 BLANK_NAME = "XX"  # the seed's placeholder on the blank form
@@ -38,11 +47,6 @@ class EvaluationForm:
     scores: tuple[int, ...] = SCORES
 
 
-def grade_of(score: Fraction | int, bands: tuple[tuple[str, Fraction], ...]) -> str:
-    """Return the grade whose lower bound the score reaches (bands highest first)."""
-    return next(grade for grade, lower in bands if score >= lower)
-
-
 def grade_header(bands: tuple[tuple[str, Fraction], ...]) -> tuple[GradeSpan, ...]:
     """Group the score cells 10…1 under the grade each falls in, as rules.bands defines."""
     spans: dict[str, list[int]] = {}
@@ -72,22 +76,8 @@ def committee_form(town: str, bands, name: str = "") -> EvaluationForm:
     )
 
 
-def blank_forms(campaign: Campaign, secretaries: list[Secretary]) -> list[EvaluationForm]:
-    """Return 附件1 and 附件2 as the 通知 prints them: "XX" in place of the name."""
-    return [
-        branch_form(
-            campaign.issuer.town,
-            campaign.rules.bands,
-            f"{BLANK_NAME}党支部书记",
-            _branch_count(secretaries),
-            campaign.rules.distribution.low_grades_expected,
-        ),
-        committee_form(campaign.issuer.town, campaign.rules.bands),
-    ]
-
-
 def personal_form(
-    campaign: Campaign, secretaries: list[Secretary], secretary: Secretary
+    campaign: Campaign, secretaries: Sequence[Secretary], secretary: Secretary
 ) -> EvaluationForm:
     """Return the form about one secretary: the organisation and name in place of "XX"."""
     if secretary.role == "committee":
@@ -101,7 +91,7 @@ def personal_form(
     )
 
 
-def _branch_count(secretaries: list[Secretary]) -> int:
+def _branch_count(secretaries: Sequence[Secretary]) -> int:
     return sum(1 for s in secretaries if s.role == "branch")
 
 
@@ -111,3 +101,30 @@ def _questions(who: str) -> tuple[str, str, str]:
         f"您对{who}抓基层党建工作存在的问题和不足",
         f"您对{who}抓基层党建工作的意见建议",
     )
+
+
+def blank_forms(context: FormsContext, batch: Sequence[Secretary]) -> Iterator[Document]:
+    """Yield each secretary's blank 评议表, PDF and DOCX."""
+    campaign = context.campaign
+    forms = [(s, personal_form(campaign, context.secretaries, s)) for s in batch]
+    yield from personal_documents(
+        KIND,
+        context.renderer,
+        forms,
+        html="evaluation_forms.html",
+        title=f"{campaign.year}年度述职评议表",
+        titles=[f"{form.title}（{s.name}）" for s, form in forms],
+        docx=("evaluation_form.docx", lambda form: {"f": form}),
+    )
+
+
+KIND: Kind[FormsContext] = Kind(
+    key="evaluation_form",
+    name="评议表",
+    pack="forms",
+    folder="forms/评议表",
+    build=blank_forms,
+    per_secretary=True,
+    templates=("evaluation_forms.html", "evaluation_form.docx"),
+    cost=0.1,
+)

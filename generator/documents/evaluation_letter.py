@@ -8,24 +8,20 @@ from results.json; the words of the letter are all here, the templates only lay 
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
-from ..model import Campaign, Secretary
-from ..numerals import chinese_date, heading_numeral
-from ..plan import Paragraph
-from ..render.docx import render_docx
-from ..templating import html_environment
+from ..model.campaign import Campaign, Secretary
+from ..model.numerals import chinese_date, heading_numeral
+from ..model.paragraph import Paragraph
+from ..model.results import SecretaryResult
+from ..render.geometry import TITLE_CHARS, signature_indent, title_lines
 from . import appraisal
-from .notice import TITLE_CHARS, plan_title
-from .schedule import signature_indent
-from .title import title_lines
-
-if TYPE_CHECKING:
-    from ..letters import LettersRun
-
-FOLDER = "letters/综合评价意见"
+from .context import LettersContext
+from .kind import Archived, Document, Kind
+from .notice import plan_title
+from .personal import personal_documents
 BALLOT_POINTS = 3  # the ballots' problems and suggestions quoted: the most frequent few
 MEETING = {  # 五（三）: how the secretaries were heard
     "现场": "召开党委扩大会议，听取了你{what}",
@@ -53,21 +49,21 @@ class EvaluationLetter:
 
 
 def build_letter(
-    campaign: Campaign, secretary: Secretary, entry: dict, results_date: date
+    campaign: Campaign, result: SecretaryResult, results_date: date
 ) -> EvaluationLetter:
-    """Return one secretary's letter from their results.json entry."""
-    issuer = campaign.issuer
+    """Return one secretary's letter from their result."""
+    issuer, name = campaign.issuer, result.secretary.name
     signed_on = chinese_date(results_date)
     # The 署名 names the committee; the title names the matter (关于…的综合评价意见).
-    title = f"关于{entry['name']}同志{campaign.year}年度抓基层党建工作的综合评价意见"
+    title = f"关于{name}同志{campaign.year}年度抓基层党建工作的综合评价意见"
     sections = (
-        ("述职评议结果", _score(campaign, entry)),
-        ("综合评价等次", _grade(campaign, entry)),
-        ("主要成绩", _achievements(entry)),
-        ("存在的问题", _problems(entry)),
-        ("结果运用", _consequences(entry)),
+        ("述职评议结果", _score(campaign, result)),
+        ("综合评价等次", _grade(campaign, result)),
+        ("主要成绩", _achievements(result)),
+        ("存在的问题", _problems(result)),
+        ("结果运用", _consequences(result)),
     )
-    paragraphs = [Paragraph("body", "", _opening(campaign, secretary, entry))]
+    paragraphs = [Paragraph("body", "", _opening(campaign, result.secretary))]
     number = 0
     for heading, texts in sections:
         if not texts:
@@ -80,7 +76,7 @@ def build_letter(
         author=issuer.name,
         created=results_date.isoformat(),
         title_lines=tuple(title_lines(title, TITLE_CHARS)),
-        addressee=f"{entry['name']}同志：",
+        addressee=f"{name}同志：",
         paragraphs=tuple(paragraphs),
         signature=issuer.name,
         signature_right_em=signature_indent(issuer.name, signed_on),
@@ -88,12 +84,12 @@ def build_letter(
     )
 
 
-def _opening(campaign: Campaign, secretary: Secretary, entry: dict) -> str:
+def _opening(campaign: Campaign, secretary: Secretary) -> str:
     meeting = campaign.meeting
     if secretary.role == "committee":
         what = "向各党支部书记所作的抓基层党建工作报告"
     elif secretary.reports_for_organisation(meeting.date):
-        what = f"代表{entry['organization']}所作的抓基层党建工作述职"
+        what = f"代表{secretary.organization}所作的抓基层党建工作述职"
     else:
         what = "所作的抓基层党建工作述职"
     heard = MEETING[meeting.mode].format(what=what)
@@ -104,39 +100,39 @@ def _opening(campaign: Campaign, secretary: Secretary, entry: dict) -> str:
     )
 
 
-def _score(campaign: Campaign, entry: dict) -> list[str]:
-    weights = campaign.rules.weights[entry["role"]]
+def _score(campaign: Campaign, result: SecretaryResult) -> list[str]:
+    weights = campaign.rules.weights[result.secretary.role]
     return [
-        f"本次述职评议，{appraisal.source_counts(entry, weights)}。"
-        f"按照{appraisal.weighting(entry, weights)}的比例计算，"
-        f"你的述职评议结果为{entry['score']}分。"
+        f"本次述职评议，{appraisal.source_counts(result, weights)}。"
+        f"按照{appraisal.weighting(weights)}的比例计算，"
+        f"你的述职评议结果为{result.score_text}分。"
     ]
 
 
-def _grade(campaign: Campaign, entry: dict) -> list[str]:
+def _grade(campaign: Campaign, result: SecretaryResult) -> list[str]:
     text = (
         f"按照工作方案确定的{appraisal.bands_text(campaign.rules.bands)}的等次标准，"
-        f"你的述职评议结果对应“{entry['score_grade']}”等次"
+        f"你的述职评议结果对应“{result.score_grade}”等次"
     )
-    reasons = appraisal.grade_reasons(entry, "按照工作方案规定，")
+    reasons = appraisal.grade_reasons(result, "按照工作方案规定，")
     if reasons:  # they end with the grade the letter gives
         return [text + "。" + "".join(reasons)]
-    return [text + f"，综合评价等次确定为“{entry['grade']}”。"]
+    return [text + f"，综合评价等次确定为“{result.grade}”。"]
 
 
-def _achievements(entry: dict) -> list[str]:
-    achievements = entry["assessment"]["achievements"]
+def _achievements(result: SecretaryResult) -> list[str]:
+    achievements = result.assessment.achievements
     if not achievements:
         return []
     return [f"镇党委肯定你抓基层党建工作取得的成绩：{appraisal.enumerated(achievements)}"]
 
 
-def _problems(entry: dict) -> list[str]:
-    found = entry["assessment"]["problems"]
+def _problems(result: SecretaryResult) -> list[str]:
+    found = result.assessment.problems
     texts = []
     if found:
         texts.append(f"镇党委指出你抓基层党建工作存在的问题：{appraisal.enumerated(found)}")
-    comments = entry["comments"]
+    comments = result.comments
     raised = appraisal.most_frequent(comments["problems"], BALLOT_POINTS, found)
     suggested = appraisal.most_frequent(comments["suggestions"], BALLOT_POINTS)
     gathered = ""
@@ -149,17 +145,17 @@ def _problems(entry: dict) -> list[str]:
     return texts
 
 
-def _consequences(entry: dict) -> list[str]:
+def _consequences(result: SecretaryResult) -> list[str]:
     texts = [
         "本综合评价意见及等次在一定范围内通报，并按照干部管理权限，"
         "由组织人事部门根据有关规定归入干部人事档案。"
     ]
-    if not entry["excellent_eligible"]:
+    if not result.excellent_eligible:
         texts.append(
-            f"你的综合评价等次为“{entry['grade']}”，未达到“好”，年度考核结果不得评为“优秀”等次。"
+            f"你的综合评价等次为“{result.grade}”，未达到“好”，年度考核结果不得评为“优秀”等次。"
         )
-    if entry["interview_required"]:
-        due = chinese_date(date.fromisoformat(entry["rectification_due"]))
+    if result.interview_required and result.rectification_due:
+        due = chinese_date(result.rectification_due)
         texts.append(
             "镇党委将对你进行约谈提醒。请你认真梳理自己查摆、上级点评、群众评议指出的问题，"
             f"列出整改清单，限期整改，于{due}前整改到位。"
@@ -171,25 +167,30 @@ def _consequences(entry: dict) -> list[str]:
     return texts
 
 
-def evaluation_letter_files(run: LettersRun) -> dict[str, bytes]:
-    """Return each secretary's letter as DOCX and PDF, the PDFs laid out as one batch."""
-    results_date = date.fromisoformat(run.document["campaign"]["results_date"])
-    letters = [
-        build_letter(run.campaign, secretary, entry, results_date)
-        for secretary, entry in zip(run.secretaries, run.document["secretaries"], strict=True)
-    ]
-    html = (
-        html_environment(run.renderer.fonts)
-        .get_template("evaluation_letters.html")
-        .render(letters=letters, title=f"{run.campaign.year}年度综合评价意见")
+def evaluation_letters(context: LettersContext, batch: Sequence[Secretary]) -> Iterator[Document]:
+    """Yield each secretary's letter as PDF (laid out in one batch, signed later) and DOCX."""
+    campaign, results = context.campaign, context.results
+    letters = [(s, build_letter(campaign, results.of(s), results.date)) for s in batch]
+    yield from personal_documents(
+        KIND,
+        context.renderer,
+        letters,
+        html="evaluation_letters.html",
+        title=f"{campaign.year}年度综合评价意见",
+        titles=[letter.title for _, letter in letters],
+        docx=("evaluation_letter.docx", lambda letter: {"c": letter}),
+        signed=True,
     )
-    titles = [letter.title for letter in letters]
-    pdfs = run.renderer.render_batch(html, len(letters), titles, signed=True)
-    files = {}
-    for number, (secretary, letter, pdf) in enumerate(
-        zip(run.secretaries, letters, pdfs, strict=True), 1
-    ):
-        stem = f"{FOLDER}/{number:02d}-{secretary.name}"
-        files[f"{stem}.pdf"] = pdf
-        files[f"{stem}.docx"] = render_docx("evaluation_letter.docx", {"c": letter})
-    return files
+
+
+KIND: Kind[LettersContext] = Kind(
+    key="evaluation_letter",
+    name="综合评价意见",
+    pack="letters",
+    folder="letters/综合评价意见",
+    build=evaluation_letters,
+    per_secretary=True,
+    templates=("evaluation_letters.html", "evaluation_letter.docx"),
+    archived=Archived("综合评价意见", signed=True, section="personal", order=1),
+    cost=0.29,
+)

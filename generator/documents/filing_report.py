@@ -10,15 +10,18 @@ the list of every secretary's score and grade is its 附件.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Sequence
 
-from ..model import GRADES
-from ..numerals import chinese_date, heading_numeral
-from ..plan import Paragraph
-from ..scoring import percent
-from .official_letter import render_letter
+from ..model.campaign import GRADES, Campaign, Secretary
+from ..model.figures import percent
+from ..model.numerals import chinese_date, heading_numeral
+from ..model.paragraph import Paragraph
+from ..model.results import LOW_GRADES, Distribution, Results
+from ..render.geometry import title_lines
+from .context import LettersContext
+from .kind import Archived, Document, Kind
+from .official_letter import letter_documents
 from .outcome import (
-    LOW_GRADES,
     TITLE_CHARS,
     Attachment,
     Graded,
@@ -36,22 +39,15 @@ from .outcome import (
     rectification_dates,
     signed,
 )
-from .title import title_lines
 
-if TYPE_CHECKING:
-    from ..letters import LettersRun
-    from ..model import Campaign
-
-FILE = "letters/备案报告"
 PARTICIPATION_COLUMNS = ("评议来源", "发放", "收回", "未收回", "有效票", "空白票", "废票")
 GRADE_COLUMNS = ("序号", "党组织", "姓名", "述职评议结果", "等次", "备注")
 
 
-def build_filing_report(run: LettersRun) -> OfficialLetter:
-    """Return the 备案 report's context from results.json's content and the campaign."""
-    campaign, document = run.campaign, run.document
-    people = graded(document, run.secretaries, campaign.meeting.date)
-    signature, indent, day = signed(campaign)
+def build_filing_report(campaign: Campaign, results: Results) -> OfficialLetter:
+    """Return the 备案 report's context from the results and the campaign."""
+    people = graded(results, campaign.meeting.date)
+    signature, indent, day = signed(campaign, results)
     title = (
         f"{campaign.issuer.name}关于{campaign.year}年度党组织书记抓基层党建"
         "述职评议考核工作情况的报告"
@@ -59,7 +55,7 @@ def build_filing_report(run: LettersRun) -> OfficialLetter:
     list_title = f"{campaign.year}年度党组织书记述职评议考核结果一览表"
     return OfficialLetter(
         author=campaign.issuer.name,
-        created=campaign.results_date.isoformat(),
+        created=results.date.isoformat(),
         title_lines=tuple(title_lines(title, TITLE_CHARS)),
         addressee=f"{campaign.issuer.superior}：",
         blocks=(
@@ -69,8 +65,8 @@ def build_filing_report(run: LettersRun) -> OfficialLetter:
                 "抓基层党建述职评议考核工作。现将有关情况报告如下。"
             ),
             *_conduct(campaign, people),
-            *_participation(campaign, document),
-            *_grades(campaign, people, document["distribution"]),
+            *_participation(campaign, results),
+            *_grades(campaign, people, results),
             *_rectification(campaign, people),
             body("特此报告。"),
         ),
@@ -105,9 +101,9 @@ def _conduct(campaign: Campaign, people: list[Graded]) -> list[Paragraph]:
     ]
 
 
-def _participation(campaign: Campaign, document: dict) -> list[Paragraph | Table]:
+def _participation(campaign: Campaign, results: Results) -> list[Paragraph | Table]:
     """Return 二、评议参与情况: the ballots in total and per source, in a sentence and a table."""
-    figures = participation(document, campaign)
+    figures = participation(results, campaign)
     total = figures[-1]
     text = f"本次述职评议共发放评议票{total.issued}张，收回{total.returned}张"
     text += f"，未收回{total.unreturned}张" if total.unreturned else "，全部收回"
@@ -125,31 +121,31 @@ def _participation(campaign: Campaign, document: dict) -> list[Paragraph | Table
     return [heading(heading_numeral(1, 2) + "评议参与情况"), body(text), table]
 
 
-def _grades(campaign: Campaign, people: list[Graded], distribution: dict) -> list[Paragraph]:
+def _grades(campaign: Campaign, people: list[Graded], results: Results) -> list[Paragraph]:
     """Return 三、综合评价等次情况: counts, the guidance and its warnings, changed grades."""
     short = committee_short(campaign.issuer.town)
     guidance = campaign.rules.distribution
-    counts = distribution["counts"]
+    distribution: Distribution = results.distribution
+    counts = distribution.counts
     branches = [p for p in people if p.role == "branch"]
     below = sum(counts[g] for g in GRADES[1:])
-    low = distribution["low_grades"]
+    low = distribution.low_grades
     lowest = percent(guidance.below_good_share - guidance.tolerance)
     highest = percent(guidance.below_good_share + guidance.tolerance)
-    assert campaign.results_date is not None
     paragraphs = [
         heading(heading_numeral(1, 3) + "综合评价等次情况"),
         body(
             f"{short}依据述职评议、实地调研、平时了解以及年度基层党建考核等情况，形成综合评价"
-            f"意见，经{chinese_date(campaign.results_date)}{short}研究确定等次。"
+            f"意见，经{chinese_date(results.date)}{short}研究确定等次。"
             f"{len(branches)}名党支部书记中，"
             + "、".join(f"“{g}”等次{counts[g]}名" for g in GRADES)
             + "（名单见附件）。"
         ),
         body(
-            f"“较好”及以下等次{below}名，占{percent_text(distribution['below_good_share'])}，"
+            f"“较好”及以下等次{below}名，占{percent_text(distribution.below_good_share)}，"
             f"工作方案要求“评价为‘较好’及以下等次的应占{percent(guidance.below_good_share)}左右"
             f"的比例”（按{lowest}–{highest}掌握）；“一般”“差”等次{low}名，评议表注明"
-            f"“控制在{guidance.low_grades_expected}名左右”。" + _warnings(distribution["warnings"])
+            f"“控制在{guidance.low_grades_expected}名左右”。" + _warnings(distribution.warnings)
         ),
     ]
     changed = [p for p in branches if p.deciding_reasons]
@@ -176,7 +172,7 @@ def _grades(campaign: Campaign, people: list[Graded], distribution: dict) -> lis
     return paragraphs
 
 
-def _warnings(warnings: list[str]) -> str:
+def _warnings(warnings: Sequence[str]) -> str:
     """Return results.json's distribution warnings as sentences, or that there are none."""
     if not warnings:
         return "等次分布符合上述要求。"
@@ -222,6 +218,22 @@ def _list(people: list[Graded]) -> Table:
     return Table("grades", GRADE_COLUMNS, tuple(rows))
 
 
-def filing_report_files(run: LettersRun) -> dict[str, bytes]:
-    """Return the 备案 report as DOCX and PDF, two renderings of one context."""
-    return render_letter(run, build_filing_report(run), FILE)
+def filing_report_files(
+    context: LettersContext, batch: Sequence[Secretary]
+) -> Iterator[Document]:
+    """Yield the 备案 report as PDF and DOCX, two renderings of one context."""
+    letter = build_filing_report(context.campaign, context.results)
+    yield from letter_documents(KIND, context.renderer, letter)
+
+
+KIND: Kind[LettersContext] = Kind(
+    key="filing_report",
+    name="备案报告",
+    pack="letters",
+    folder="letters",
+    stem="备案报告",
+    build=filing_report_files,
+    templates=("official_letter.html", "official_letter.docx"),
+    archived=Archived("备案报告", section="campaign", order=2),
+    cost=1.0,
+)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ballot import Ballot
-from ..model import Campaign, Secretary
-from .ballot_sheet import QR_SIZE, QR_TOP, Box, SheetLayout
+from ..model.ballot import Ballot
+from ..model.campaign import Campaign, Secretary
+from ..render.geometry import Box
+from .ballot_sheet import QR_SIZE, QR_TOP, SheetLayout
 from .evaluation_form import EvaluationForm
 
 TICK = "√"  # what the evaluator drew in the score cell (工作方案 附件 注: 划“√”)

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from ..model import Campaign, Secretary
-from ..numerals import chinese_date
-from ..plan import Paragraph
+from ..model.campaign import Campaign, Secretary
+from ..model.numerals import chinese_date
+from ..model.paragraph import Paragraph
+from ..render.docx import render_docx
+from ..render.geometry import TITLE_CHARS, signature_indent, title_lines
+from ..render.imprint import ImprintPlacement, place_imprint
+from ..render.pdf import PdfRenderer
+from ..render.templating import html_environment
 from . import evaluation_form as forms
-from .title import text_width, title_lines
+from .context import FormsContext
+from .kind import Document, Kind
 
-LINE_CHARS = 28  # GB/T 9704: 28 characters of 3号 a line
-TITLE_CHARS = 20  # 2号 (22 pt) characters that fit the 156 mm 版心
 MARK_MAX_PT = 52  # the 发文机关标志's size, unless the name is too long for one line
-SIGNATURE_RIGHT = 4  # the date stands 4 characters in from the right, under the seal
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +57,9 @@ def plan_title(notice_title: str) -> str:
     return re.search(r"《(.+)》", notice_title)[1].replace("〈", "《").replace("〉", "》")
 
 
-def build_notice(campaign: Campaign, secretaries: list[Secretary], plan: list[Paragraph]) -> Notice:
+def build_notice(
+    campaign: Campaign, secretaries: Sequence[Secretary], plan: Sequence[Paragraph]
+) -> Notice:
     """Return the 通知's context from the campaign, its secretaries and the plan's text."""
     notice, issuer, rules = campaign.notice, campaign.issuer, campaign.rules
     quoted = plan_title(notice.title)
@@ -79,14 +85,14 @@ def build_notice(campaign: Campaign, secretaries: list[Secretary], plan: list[Pa
         addressee=f"{notice.addressee}：",
         sentence=f"现将《{quoted}》印发给你们，请结合实际认真组织实施。",
         plan_title_lines=title_lines(quoted, TITLE_CHARS),
-        plan=plan,
+        plan=list(plan),
         attachment_intro="附件：",
         attachment_names=[
             f"{i}.{forms.ATTACHMENT_NAMES[role]}"
             for i, role in enumerate(("branch", "committee"), start=1)
         ],
         signature=issuer.name,
-        signature_right_em=_signature_indent(issuer.name, date),
+        signature_right_em=signature_indent(issuer.name, date),
         date=date,
         attachments=[Attachment(f"附件{i}", form) for i, form in enumerate(form_pair, start=1)],
         copy_to=f"抄送：{'，'.join(notice.copy_to)}。" if notice.copy_to else "",
@@ -95,6 +101,33 @@ def build_notice(campaign: Campaign, secretaries: list[Secretary], plan: list[Pa
     )
 
 
-def _signature_indent(signature: str, date: str) -> float:
-    """Return the 署名's right indent in em so that it is centred over the date."""
-    return max(0.0, SIGNATURE_RIGHT + (text_width(date) - text_width(signature)) / 2)
+def render_notice(renderer: PdfRenderer, notice: Notice) -> tuple[bytes, ImprintPlacement]:
+    """Render the 通知's PDF in two layouts: the first decides where the 版记 goes."""
+    html = html_environment(renderer.fonts).get_template("notice.html").render(n=notice)
+    placement = place_imprint(renderer.layout(html))
+    document = renderer.layout(html, placement.css())
+    if len(document.pages) != placement.page:
+        raise RuntimeError(
+            f"版记 expected on page {placement.page}, document has {len(document.pages)} pages"
+        )
+    return renderer.write(document), placement
+
+
+def notice_files(context: FormsContext, batch: Sequence[Secretary]) -> Iterator[Document]:
+    """Yield the 通知 as PDF and DOCX, two renderings of one context."""
+    notice = build_notice(context.campaign, context.secretaries, context.plan)
+    pdf, placement = render_notice(context.renderer, notice)
+    yield Document(KIND, ".pdf", pdf)
+    yield Document(KIND, ".docx", render_docx("notice.docx", {"n": notice, "n_layout": placement}))
+
+
+KIND: Kind[FormsContext] = Kind(
+    key="notice",
+    name="通知",
+    pack="forms",
+    folder="forms",
+    stem="通知",
+    build=notice_files,
+    templates=("notice.html", "notice.docx"),
+    cost=3.0,
+)

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import Any
 
 from ..render.docx import render_docx
-from ..templating import html_environment
-
-if TYPE_CHECKING:
-    from ..letters import LettersRun
-    from .outcome import OfficialLetter
+from ..render.pdf import PdfRenderer
+from ..render.templating import html_environment
+from .kind import Document, Kind
+from .outcome import OfficialLetter
 
 HTML_TEMPLATE, DOCX_TEMPLATE = "official_letter.html", "official_letter.docx"
 
 
-def render_letter(run: LettersRun, letter: OfficialLetter, stem: str) -> dict[str, bytes]:
-    """Return {stem.pdf, stem.docx}, two renderings of the one context `c`."""
-    html = html_environment(run.renderer.fonts).get_template(HTML_TEMPLATE).render(c=letter)
-    return {
-        f"{stem}.pdf": run.renderer.render(html),
-        f"{stem}.docx": render_docx(DOCX_TEMPLATE, {"c": letter}),
-    }
+def letter_documents(
+    kind: Kind[Any], renderer: PdfRenderer, letter: OfficialLetter
+) -> Iterator[Document]:
+    """Yield the letter's PDF and DOCX, two renderings of the one context `c`."""
+    html = html_environment(renderer.fonts).get_template(HTML_TEMPLATE).render(c=letter)
+    yield Document(kind, ".pdf", renderer.render(html))
+    yield Document(kind, ".docx", render_docx(DOCX_TEMPLATE, {"c": letter}))

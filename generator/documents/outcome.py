@@ -2,7 +2,7 @@
 
 Both documents say the same facts: how the meeting was held, how many ballots went out and came
 back, who was graded what, and who must be talked to and rectify by when. They are worded here
-once, from results.json's content (`run.document`) and the campaign data; the two document
+once, from the scored results and the campaign data; the two document
 modules only arrange them. Both are GB/T 9704 pages without the 版头 (a clerk prints them on the
 committee's letterhead, which needs a 发文字号 the campaign does not hold), so their context is
 one shape, `OfficialLetter`.
@@ -13,14 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
-from ..model import GRADES, Campaign, Secretary
-from ..numerals import chinese_date
-from ..plan import Paragraph
+from ..model.campaign import GRADES, Campaign
+from ..model.figures import shown
+from ..model.numerals import chinese_date
+from ..model.paragraph import Paragraph
+from ..model.results import LOW_GRADES, Results
+from ..render.geometry import signature_indent
 from .notice import plan_title
-from .schedule import signature_indent
-
-LOW_GRADES = ("一般", "差")  # 五（五）: 约谈提醒、限期整改
 # 2号 characters a title line may hold: 20 fill the 版心, but 小标宋's digits are wider than
 # the half em title_lines counts them as; 18 keeps a line from wrapping in a word processor.
 TITLE_CHARS = 18
@@ -64,7 +65,7 @@ class OfficialLetter:
 
 @dataclass(frozen=True, slots=True)
 class Graded:
-    """A secretary as the documents name them: results.json's entry and the post held."""
+    """A secretary as the documents name them: their result and the post held."""
 
     number: int  # place in secretaries.yaml
     name: str
@@ -117,25 +118,22 @@ def committee_short(town: str) -> str:
     return f"{town[-1]}党委" if town[-1:] in ("镇", "乡") else "党委"
 
 
-def graded(document: dict, secretaries: list[Secretary], meeting: date) -> list[Graded]:
-    """Return results.json's secretaries, in secretaries.yaml order, with their posts."""
-    by_id = {s.id: s for s in secretaries}
+def graded(results: Results, meeting: date) -> list[Graded]:
+    """Return the secretaries, in secretaries.yaml order, with their posts."""
     return [
         Graded(
-            number=n,
-            name=entry["name"],
-            organization=entry["organization"],
-            role=entry["role"],
-            score=entry["score"],
-            score_grade=entry["score_grade"],
-            grade=entry["grade"],
-            reasons=tuple(entry["reasons"]),
-            rectification_due=date.fromisoformat(entry["rectification_due"])
-            if entry["rectification_due"]
-            else None,
-            for_organisation=by_id[entry["id"]].reports_for_organisation(meeting),
+            number=r.secretary.number,
+            name=r.secretary.name,
+            organization=r.secretary.organization,
+            role=r.secretary.role,
+            score=r.score_text,
+            score_grade=r.score_grade,
+            grade=r.grade,
+            reasons=r.reasons,
+            rectification_due=r.rectification_due,
+            for_organisation=r.secretary.reports_for_organisation(meeting),
         )
-        for n, entry in enumerate(document["secretaries"], start=1)
+        for r in results.secretaries
     ]
 
 
@@ -152,40 +150,40 @@ def source_order(campaign: Campaign) -> list[str]:
     return order
 
 
-def participation(document: dict, campaign: Campaign) -> list[SourceFigures]:
+def participation(results: Results, campaign: Campaign) -> list[SourceFigures]:
     """Return per source, then in total: ballots issued, returned, not returned and their kinds.
 
     Issued is returned plus not returned: the register `forms` wrote, as `letters` checked it.
     """
-    totals, unreturned = document["ballots_total"], document["unreturned"]
-    per_source = totals["per_source"]
+    per_source, unreturned = results.per_source(), results.unreturned
     sources = [s for s in source_order(campaign) if s in per_source] + [
         s for s in per_source if s not in source_order(campaign)
     ]
     rows = []
     for source in sources:
         counts = per_source[source]
-        missing = sum(1 for b in unreturned if b["source"] == source)
+        missing = sum(1 for b in unreturned if b.source == source)
         rows.append(
             SourceFigures(
                 f"“{source}”",
-                counts["read"] + missing,
-                counts["read"],
+                counts.read + missing,
+                counts.read,
                 missing,
-                counts["valid"],
-                counts["blank"],
-                counts["invalid"],
+                counts.valid,
+                counts.blank,
+                counts.invalid,
             )
         )
+    totals = results.totals
     rows.append(
         SourceFigures(
             "合计",
-            totals["read"] + len(unreturned),
-            totals["read"],
+            totals.read + len(unreturned),
+            totals.read,
             len(unreturned),
-            totals["valid"],
-            totals["blank"],
-            totals["invalid"],
+            totals.valid,
+            totals.blank,
+            totals.invalid,
         )
     )
     return rows
@@ -242,9 +240,11 @@ def ballots_sentence(figures: list[SourceFigures]) -> str:
     return text + f"，其中有效票{total.valid}张"
 
 
-def percent_text(share: str) -> str:
-    """Return results.json's share ("0.444") as a percentage: 44.4%."""
-    return f"{(Decimal(share) * 100).normalize():f}%"
+
+
+def percent_text(share: Fraction) -> str:
+    """Return a share as results.json shows it ("0.444"), as a percentage: 44.4%."""
+    return f"{(Decimal(shown(share)) * 100).normalize():f}%"
 
 
 def rectification_dates(people: list[Graded]) -> list[date]:
@@ -264,10 +264,9 @@ def low_graded_names(people: list[Graded]) -> str:
     return "和".join(groups)
 
 
-def signed(campaign: Campaign) -> tuple[str, float, str]:
+def signed(campaign: Campaign, results: Results) -> tuple[str, float, str]:
     """Return the 署名, its right indent (centred over the date, sealed) and the date."""
-    assert campaign.results_date is not None  # letters refuses to score without it
-    day = chinese_date(campaign.results_date)
+    day = chinese_date(results.date)
     return campaign.issuer.name, signature_indent(campaign.issuer.name, day), day
 
 

@@ -10,20 +10,17 @@ otherwise it is left to fill.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING
 
-from ..assessment import load_assessment
-from ..numerals import chinese_date, heading_numeral
-from ..render.docx import render_docx
-from ..templating import html_environment
+from ..model.campaign import Campaign, Secretary
+from ..model.numerals import chinese_date, heading_numeral
+from ..model.results import SecretaryResult
+from .context import LettersContext
+from .kind import Archived, Document, Kind
 from .outcome import committee_short
+from .personal import personal_documents
 
-if TYPE_CHECKING:
-    from ..letters import LettersRun
-
-FOLDER = "letters/整改清单"
 COLUMNS = ("序号", "存在问题", "整改措施", "整改时限", "责任人")
 SELF_ROWS = 3  # blank rows for 自己查摆
 BLANK_ROWS = 2  # blank rows for a group with nothing found
@@ -52,7 +49,6 @@ class Group:
 class RectificationList:
     """Every word of one secretary's 整改清单, in reading order."""
 
-    stem: str  # NN-姓名: NN the place in secretaries.yaml
     title: str
     particulars: str  # 党组织, 姓名, 等次 (and the 整改期限) on one line
     columns: tuple[str, ...]
@@ -61,7 +57,7 @@ class RectificationList:
     sign_line: str
 
 
-def unique(texts: list[str]) -> list[str]:
+def unique(texts: Iterable[str]) -> list[str]:
     """Return the texts once each, in first-seen order; texts differing only in spaces are one."""
     seen: set[str] = set()
     kept = []
@@ -73,36 +69,22 @@ def unique(texts: list[str]) -> list[str]:
     return kept
 
 
-def committee_problems(run: LettersRun) -> dict[str, tuple[str, ...]]:
-    """Return secretary id → the committee's 指出问题: from results.json, else assessment.yaml."""
-    entries = run.document["secretaries"]
-    if all("assessment" in entry for entry in entries):
-        return {e["id"]: tuple(e["assessment"].get("problems") or ()) for e in entries}
-    folder = run.data.notice_md.parent
-    shown = f"{folder.as_posix()}/assessment.yaml"
-    found = load_assessment(folder / "assessment.yaml", shown, run.secretaries)
-    return {ident: assessment.problems for ident, assessment in found.items()}
-
-
-def build_list(
-    run: LettersRun, entry: dict, number: int, problems: tuple[str, ...]
-) -> RectificationList:
-    """Return the 整改清单 of results.json's `entry`, the number-th in secretaries.yaml."""
-    campaign = run.campaign
-    due = date.fromisoformat(entry["rectification_due"]) if entry["rectification_due"] else None
+def build_list(campaign: Campaign, result: SecretaryResult) -> RectificationList:
+    """Return one secretary's 整改清单."""
+    secretary, due = result.secretary, result.rectification_due
     deadline = chinese_date(due) if due else ""
     found_by = (
         f"{committee_short(campaign.issuer.town)}综合评价意见"
-        if entry["role"] == "branch"
+        if secretary.role == "branch"
         else "上级党组织点评"
     )
-    comments = entry["comments"]
+    comments = result.comments
     masses = unique(comments["problems"]) + [
         SUGGESTION + text for text in unique(comments["suggestions"])
     ]
     sources = (
         ("自己查摆", [""] * SELF_ROWS),
-        (f"上级点评（{found_by}指出的问题）", unique(list(problems)) or [""] * BLANK_ROWS),
+        (f"上级点评（{found_by}指出的问题）", unique(result.assessment.problems) or [""] * BLANK_ROWS),
         ("群众评议（评议表所提问题和不足、意见建议）", masses or [""] * BLANK_ROWS),
     )
     groups, count = [], 0
@@ -112,12 +94,14 @@ def build_list(
             count += 1
             items.append(Item(str(count), text, deadline))
         groups.append(Group(heading_numeral(1, n) + heading, tuple(items)))
-    particulars = f"党组织：{entry['organization']}　　姓名：{entry['name']}　　综合评价等次：{entry['grade']}"
+    particulars = (
+        f"党组织：{secretary.organization}　　姓名：{secretary.name}"
+        f"　　综合评价等次：{result.grade}"
+    )
     if due:
         particulars += f"　　整改期限：{deadline}"
     return RectificationList(
-        stem=f"{number:02d}-{entry['name']}",
-        title=f"{entry['name']}同志{campaign.year}年度抓基层党建述职评议考核问题整改清单",
+        title=f"{secretary.name}同志{campaign.year}年度抓基层党建述职评议考核问题整改清单",
         particulars=particulars,
         columns=COLUMNS,
         groups=tuple(groups),
@@ -141,26 +125,30 @@ def _notes(found_by: str, deadline: str) -> tuple[str, ...]:
     )
 
 
-def build_lists(run: LettersRun) -> list[RectificationList]:
-    """Return every secretary's 整改清单, in secretaries.yaml order."""
-    problems = committee_problems(run)
-    return [
-        build_list(run, entry, n, problems.get(entry["id"], ()))
-        for n, entry in enumerate(run.document["secretaries"], start=1)
-    ]
-
-
-def rectification_files(run: LettersRun) -> dict[str, bytes]:
-    """Return each secretary's 整改清单 as DOCX and PDF; the PDFs laid out in one batch."""
-    lists = build_lists(run)
-    html = (
-        html_environment(run.renderer.fonts)
-        .get_template("rectification.html")
-        .render(lists=lists, title=f"{run.campaign.year}年度问题整改清单")
+def rectification_lists(
+    context: LettersContext, batch: Sequence[Secretary]
+) -> Iterator[Document]:
+    """Yield each secretary's 整改清单, PDF (laid out in one batch) and DOCX."""
+    lists = [(s, build_list(context.campaign, context.results.of(s))) for s in batch]
+    yield from personal_documents(
+        KIND,
+        context.renderer,
+        lists,
+        html="rectification.html",
+        title=f"{context.campaign.year}年度问题整改清单",
+        titles=[item.title for _, item in lists],
+        docx=("rectification.docx", lambda item: {"c": item}),
     )
-    pdfs = run.renderer.render_batch(html, len(lists), [item.title for item in lists])
-    files = {}
-    for item, pdf in zip(lists, pdfs, strict=True):
-        files[f"{FOLDER}/{item.stem}.pdf"] = pdf
-        files[f"{FOLDER}/{item.stem}.docx"] = render_docx("rectification.docx", {"c": item})
-    return files
+
+
+KIND: Kind[LettersContext] = Kind(
+    key="rectification",
+    name="整改清单",
+    pack="letters",
+    folder="letters/整改清单",
+    build=rectification_lists,
+    per_secretary=True,
+    templates=("rectification.html", "rectification.docx"),
+    archived=Archived("整改清单", section="personal", order=5),
+    cost=0.34,
+)

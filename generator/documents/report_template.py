@@ -9,19 +9,16 @@ must replace is a prompt in full-width brackets.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from ..model import Campaign, Secretary
-from ..numerals import chinese_date, heading_numeral
+from ..model.campaign import Campaign, Secretary
+from ..model.numerals import chinese_date, heading_numeral
 from ..render.docx import render_docx
-from .schedule import report_deadline, signature_indent
-from .title import title_lines
-
-if TYPE_CHECKING:
-    from ..forms import FormsRun
-
-FOLDER = "forms/述职报告模板"
+from ..render.geometry import signature_indent, title_lines
+from .context import FormsContext
+from .kind import Document, Kind
+from .schedule import report_deadline
 
 DATE_LINE = "    年  月  日"  # filled in by hand or by the secretary
 # 20 characters of 2号 fill the 版心 to the last 0.8 mm: a one-line title of exactly 20 would
@@ -49,7 +46,6 @@ class ReportSection:
 class ReportTemplate:
     """Every word of one secretary's 述职报告模板, in reading order."""
 
-    file_name: str  # NN-name.docx, NN the meeting order
     notes: tuple[str, ...]  # boxed instructions above the title
     title_lines: tuple[str, ...]
     byline: str  # organisation, post and name, under the title
@@ -59,15 +55,8 @@ class ReportTemplate:
     date_line: str
 
 
-def build_report_templates(
-    campaign: Campaign, secretaries: list[Secretary]
-) -> list[ReportTemplate]:
-    """Return one template per secretary, in meeting order."""
-    return [build_report_template(campaign, s, n) for n, s in enumerate(secretaries, start=1)]
-
-
-def build_report_template(campaign: Campaign, secretary: Secretary, order: int) -> ReportTemplate:
-    """Return the template of one secretary, the order-th to report."""
+def build_report_template(campaign: Campaign, secretary: Secretary) -> ReportTemplate:
+    """Return the template of one secretary."""
     for_organisation = secretary.reports_for_organisation(campaign.meeting.date)
     notes = [
         "（提示：括号内文字为撰写提示，成稿时请替换为述职内容并删除本框；述职报告于"
@@ -79,7 +68,6 @@ def build_report_template(campaign: Campaign, secretary: Secretary, order: int) 
             "履职尽责抓党建的认识体会和思路举措）"
         )
     return ReportTemplate(
-        file_name=f"{order:02d}-{secretary.name}.docx",
         notes=tuple(notes),
         title_lines=tuple(
             title_lines(
@@ -161,9 +149,20 @@ def _key_issues(secretary: Secretary) -> tuple[Prompted, ...]:
     )
 
 
-def report_template_files(run: FormsRun) -> dict[str, bytes]:
-    """Return each secretary's 述职报告模板 (DOCX only: it is to be written in)."""
-    return {
-        f"{FOLDER}/{t.file_name}": render_docx("report.docx", {"r": t})
-        for t in build_report_templates(run.campaign, run.secretaries)
-    }
+def report_templates(context: FormsContext, batch: Sequence[Secretary]) -> Iterator[Document]:
+    """Yield each secretary's 述职报告模板 (DOCX only: it is to be written in)."""
+    for secretary in batch:
+        template = build_report_template(context.campaign, secretary)
+        yield Document(KIND, ".docx", render_docx("report.docx", {"r": template}), secretary)
+
+
+KIND: Kind[FormsContext] = Kind(
+    key="report_template",
+    name="述职报告模板",
+    pack="forms",
+    folder="forms/述职报告模板",
+    build=report_templates,
+    per_secretary=True,
+    templates=("report.docx",),
+    cost=0.08,
+)

@@ -7,21 +7,20 @@ of holding the meeting), 三 (the town secretary's 下评 report) and 六（三�
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
-from ..model import REPORT_LEAD, Campaign, Secretary
-from ..numerals import chinese_date, heading_numeral
-from ..plan import Paragraph
+from ..model.campaign import REPORT_LEAD, Campaign, Secretary
+from ..model.numerals import chinese_date, heading_numeral
+from ..model.paragraph import Paragraph
 from ..render.docx import render_docx
+from ..render.geometry import TITLE_CHARS, signature_indent, title_lines
 from ..render.justify import MEASURE_PT, Run, justified_html
-from ..templating import html_environment
-from .notice import SIGNATURE_RIGHT, TITLE_CHARS, plan_title
-from .title import text_width, title_lines
-
-if TYPE_CHECKING:
-    from ..forms import FormsRun
+from ..render.templating import html_environment
+from .context import FormsContext
+from .kind import Document, Kind
+from .notice import plan_title
 
 MODE_PHRASES = {  # 五（三）: how the meeting is held
     "现场": "召开党委扩大会议现场述职",
@@ -71,17 +70,12 @@ def reporting_mode(secretary: Secretary, meeting: date) -> str:
     return FOR_ORGANISATION if secretary.reports_for_organisation(meeting) else IN_PERSON
 
 
-def signature_indent(signature: str, date_text: str) -> float:
-    """Return the 署名's right indent in em: centred over the date, 4 characters in."""
-    return max(0.0, SIGNATURE_RIGHT + (text_width(date_text) - text_width(signature)) / 2)
-
-
 def numbered(items: tuple[str, ...]) -> tuple[str, ...]:
     """Return the items numbered 1. 2. …, as the table lists the 必答题."""
     return tuple(f"{n}.{item}" for n, item in enumerate(items, start=1))
 
 
-def build_schedule(campaign: Campaign, secretaries: list[Secretary]) -> Schedule:
+def build_schedule(campaign: Campaign, secretaries: Sequence[Secretary]) -> Schedule:
     """Return the 述职安排's context; the rows follow secretaries.yaml, the meeting order."""
     issuer, meeting = campaign.issuer, campaign.meeting
     rows = tuple(
@@ -143,7 +137,7 @@ def _paragraphs(campaign: Campaign) -> tuple[Paragraph, ...]:
 
 
 def _notes(
-    town: str, rows: tuple[ScheduleRow, ...], secretaries: list[Secretary]
+    town: str, rows: tuple[ScheduleRow, ...], secretaries: Sequence[Secretary]
 ) -> tuple[str, ...]:
     """Return the 注: what 代表党组织述职 means (when anyone does), “一述一评”, the 下评 report."""
     notes = []
@@ -168,16 +162,14 @@ def _notes(
     )
 
 
-def schedule_files(run: FormsRun) -> dict[str, bytes]:
-    """Return the 述职安排 as DOCX and PDF, two renderings of one context."""
-    schedule = build_schedule(run.campaign, run.secretaries)
-    environment = html_environment(run.renderer.fonts)
-    environment.globals["justify_note"] = note_setter(run.renderer.fonts)
+def schedule_files(context: FormsContext, batch: Sequence[Secretary]) -> Iterator[Document]:
+    """Yield the 述职安排 as PDF and DOCX, two renderings of one context."""
+    schedule = build_schedule(context.campaign, context.secretaries)
+    environment = html_environment(context.renderer.fonts)
+    environment.globals["justify_note"] = note_setter(context.renderer.fonts)
     html = environment.get_template("schedule.html").render(c=schedule)
-    return {
-        "forms/述职安排.pdf": run.renderer.render(html),
-        "forms/述职安排.docx": render_docx("schedule.docx", {"c": schedule}),
-    }
+    yield Document(KIND, ".pdf", context.renderer.render(html))
+    yield Document(KIND, ".docx", render_docx("schedule.docx", {"c": schedule}))
 
 
 def note_setter(fonts):
@@ -189,3 +181,15 @@ def note_setter(fonts):
         return justified_html(runs, NOTE_PT, 0.0, MEASURE_PT, indent_chars * NOTE_PT)
 
     return justify_note
+
+
+KIND: Kind[FormsContext] = Kind(
+    key="schedule",
+    name="述职安排",
+    pack="forms",
+    folder="forms",
+    stem="述职安排",
+    build=schedule_files,
+    templates=("schedule.html", "schedule.docx"),
+    cost=1.1,
+)

@@ -10,14 +10,20 @@ here; templates/html/tally_forms.html and templates/docx/tally_form.docx only la
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..ballot import Ballot
-from ..model import Campaign, Secretary
-from ..scoring import LOW_GRADES, percent
-from .evaluation_form import EvaluationForm, grade_of
+from ..model.ballot import Ballot
+from ..model.campaign import Campaign, Secretary
+from ..model.figures import percent
+from ..model.results import LOW_GRADES, SecretaryResult
+from ..score.grades import grade_of
+from .context import LettersContext
+from .evaluation_form import EvaluationForm, personal_form
 from .filled_form import source_order
+from .kind import Archived, Document, Kind
+from .personal import personal_documents
 
 SUBTITLE = "评议结果汇总"
 COLUMNS = ("评议类别", "收回票数", "有效票", "空白票", "废票", "有效票平均分", "权重")
@@ -67,14 +73,11 @@ class TallyForm:
 
 
 def tally_form(
-    campaign: Campaign,
-    secretary: Secretary,
-    form: EvaluationForm,
-    entry: dict,
-    ballots: list[Ballot],
+    campaign: Campaign, result: SecretaryResult, form: EvaluationForm, ballots: list[Ballot]
 ) -> TallyForm:
-    """Return the tally of one secretary from their results.json entry and their ballots."""
-    sources = [s for s in source_order(campaign, secretary.role) if s in entry["ballots"]]
+    """Return the tally of one secretary from their result and their ballots."""
+    secretary = result.secretary
+    sources = [s for s in source_order(campaign, secretary.role) if s in result.sources]
     scores = {
         source: Counter(b.score for b in ballots if b.source == source and b.status == "valid")
         for source in sources
@@ -89,11 +92,11 @@ def tally_form(
         form=form,
         counts=tuple(rows),
         columns=COLUMNS,
-        sources=_source_rows(campaign, secretary, entry, sources),
-        results=_results(campaign, entry, sum(scores.values(), Counter())),
+        sources=_source_rows(campaign, result, sources),
+        results=_results(campaign, result, sum(scores.values(), Counter())),
         note=GATHERED_NOTE,
         gathered=tuple(
-            Gathered(heading, _gathered(entry["comments"][kind]))
+            Gathered(heading, _gathered(result.comments[kind]))
             for kind, heading in GATHERED_HEADINGS.items()
         ),
         signatures=SIGNATURES,
@@ -110,31 +113,31 @@ def _cells(votes: Counter, form: EvaluationForm) -> tuple[str, ...]:
     return tuple(str(votes[score]) for score in form.scores)
 
 
-def _source_rows(campaign, secretary, entry, sources) -> tuple[tuple[str, ...], ...]:
-    weights = campaign.rules.weights[secretary.role]
-    rows, totals = [], [0, 0, 0, 0]
+def _source_rows(
+    campaign: Campaign, result: SecretaryResult, sources: list[str]
+) -> tuple[tuple[str, ...], ...]:
+    weights = campaign.rules.weights[result.secretary.role]
+    rows: list[tuple[str, ...]] = []
+    totals = [0, 0, 0, 0]
     for source in sources:
-        counts = entry["ballots"][source]
-        figures = [
-            sum(counts[k] for k in ("valid", "blank", "invalid")),
-            counts["valid"],
-            counts["blank"],
-            counts["invalid"],
-        ]
+        counts = result.sources[source]
+        figures = [counts.returned, counts.valid, counts.blank, counts.invalid]
         totals = [a + b for a, b in zip(totals, figures, strict=True)]
-        mean = counts["mean"] or "—"
+        mean = counts.mean_text or "—"
         rows.append((source, *map(str, figures), mean, percent(weights.get(source, Fraction(0)))))
     if len(sources) > 1:
         rows.append((TOTAL, *map(str, totals), "—", "—"))
     return tuple(rows)
 
 
-def _results(campaign: Campaign, entry: dict, votes: Counter) -> tuple[tuple[str, str], ...]:
-    weights = campaign.rules.weights[entry["role"]]
+def _results(
+    campaign: Campaign, result: SecretaryResult, votes: Counter
+) -> tuple[tuple[str, str], ...]:
+    weights = campaign.rules.weights[result.secretary.role]
     parts = [
-        f"{source}平均{counts['mean']}分×{percent(weights[source])}"
-        for source, counts in entry["ballots"].items()
-        if weights.get(source) and counts["mean"] is not None
+        f"{source}平均{counts.mean_text}分×{percent(weights[source])}"
+        for source, counts in result.sources.items()
+        if weights.get(source) and counts.mean_text is not None
     ]
     valid = sum(votes.values())
     low = sum(
@@ -142,15 +145,15 @@ def _results(campaign: Campaign, entry: dict, votes: Counter) -> tuple[tuple[str
     )
     share = percent(Fraction(low, valid)) if valid else "—"
     return (
-        ("述职评议结果", f"{entry['score']}分"),
+        ("述职评议结果", f"{result.score_text}分"),
         ("计算方法", "＋".join(parts)),
         ("“一般”“差”票", f"{low}张，占有效票的{share}（{low}/{valid}）"),
-        ("按得分分档", entry["score_grade"]),
-        ("综合评价等次", entry["grade"]),
+        ("按得分分档", result.score_grade),
+        ("综合评价等次", result.grade),
     )
 
 
-def _gathered(texts: list[str]) -> tuple[str, ...]:
+def _gathered(texts: Iterable[str]) -> tuple[str, ...]:
     counted = sorted(Counter(t.strip() for t in texts if t.strip()).items(), key=_by_count)
     if not counted:
         return (NONE,)
@@ -162,3 +165,43 @@ def _gathered(texts: list[str]) -> tuple[str, ...]:
 
 def _by_count(item: tuple[str, int]) -> tuple[int, str]:
     return (-item[1], item[0])
+
+
+def tally_forms(context: LettersContext, batch: Sequence[Secretary]) -> Iterator[Document]:
+    """Yield each secretary's tally 评议表, PDF (laid out in one batch) and DOCX."""
+    campaign, results = context.campaign, context.results
+    tallies = [
+        (
+            s,
+            tally_form(
+                campaign,
+                results.of(s),
+                personal_form(campaign, context.secretaries, s),
+                results.ballots_of(s),
+            ),
+        )
+        for s in batch
+    ]
+    yield from personal_documents(
+        KIND,
+        context.renderer,
+        tallies,
+        html="tally_forms.html",
+        title=f"{campaign.year}年度述职评议表（汇总）",
+        titles=[f"{t.title}（{t.subtitle}）{s.name}" for s, t in tallies],
+        docx=("tally_form.docx", lambda tally: {"t": tally}),
+    )
+
+
+KIND: Kind[LettersContext] = Kind(
+    key="tally_form",
+    name="评议表汇总",
+    pack="letters",
+    folder="letters/评议表",
+    stem="-汇总",
+    build=tally_forms,
+    per_secretary=True,
+    templates=("tally_forms.html", "tally_form.docx"),
+    archived=Archived("评议表", section="personal", order=3),
+    cost=0.42,
+)

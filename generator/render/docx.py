@@ -7,7 +7,7 @@ import zipfile
 
 from docxtpl import DocxTemplate
 
-from ..templating import TEMPLATES, docx_environment
+from .templating import TEMPLATES, docx_environment
 
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # zip entry times: the same inputs give the same bytes
 

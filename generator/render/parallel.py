@@ -1,51 +1,10 @@
-"""Render batches on every core: each worker keeps one renderer, so fonts load once per process."""
+"""Run work on every core in forked workers, which inherit the run's context instead of a copy."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-
-from ..fonts import MappedFont
-from .pdf import PdfRenderer
-
-_worker_renderer: PdfRenderer | None = None
-
-
-def _init_worker(fonts: dict[str, MappedFont]) -> None:
-    global _worker_renderer
-    _worker_renderer = PdfRenderer(fonts)
-
-
-def _render_batch(job: tuple[str, int]) -> list[bytes]:
-    assert _worker_renderer is not None
-    return _worker_renderer.render_batch(*job)
-
-
-def render_batches(fonts: dict[str, MappedFont], jobs: list[tuple[str, int]]) -> list[bytes]:
-    """Render (html, document count) batches across the cores; return all documents in order."""
-    workers = min(len(jobs), os.cpu_count() or 1)
-    if workers <= 1:
-        renderer = PdfRenderer(fonts)
-        return [pdf for job in jobs for pdf in renderer.render_batch(*job)]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_init_worker, initargs=(fonts,)
-    ) as pool:
-        return [pdf for batch in pool.map(_render_batch, jobs) for pdf in batch]
-
-
-def split_evenly(items: list, parts: int) -> list[list]:
-    """Split items into `parts` consecutive chunks of nearly equal size (none empty)."""
-    parts = max(1, min(parts, len(items)))
-    size, extra = divmod(len(items), parts)
-    chunks, start = [], 0
-    for index in range(parts):
-        end = start + size + (1 if index < extra else 0)
-        chunks.append(items[start:end])
-        start = end
-    return chunks
-
 
 _forked_work: tuple[list, object] | None = None
 

@@ -15,10 +15,10 @@ from pypdf import PdfReader, PdfWriter
 from weasyprint.text import ffi as weasy_ffi
 from weasyprint.text.fonts import FontConfiguration
 
-from ..archive.signature_field import SignatureSpot, add_signature_field
-from ..errors import FontError, SlowRenderingError
-from ..fonts import MappedFont, font_face_css
-from ..templating import TEMPLATES
+from ..model.errors import FontError, SlowRenderingError
+from .fonts import MappedFont, font_face_css
+from .signature_field import SignatureSpot, add_signature_field
+from .templating import TEMPLATES
 
 DOCUMENT_ANCHOR = "document-{}"  # id of each document's first element in a batch
 SIGNATURE_ANCHORS = ("signature-{}", "signature-date-{}")  # ids of each document's 署名 and date

@@ -19,7 +19,7 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
 
-from ..documents.ballot_sheet import PAGE, Box
+from .geometry import PAGE, Box
 
 PT_PER_MM = 72 / 25.4
 

@@ -1,0 +1,124 @@
+"""The serialised ballots: a booklet per secretary, in meeting order, and the layout file.
+
+Each sheet is the 评议表 at fixed places (ballot_sheet.py), laid out once per secretary and source;
+its copies are stamped with the serial (as glyph outlines) and the QR code (as filled squares),
+one layout instead of one per copy.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from ..model.campaign import Campaign, Secretary
+from ..model.serials import fingerprint
+from ..render.stamp import Stamp, stamped_booklet
+from ..render.templating import html_environment
+from .ballot_sheet import QR_PAYLOAD, SheetLayout, layout_css, layout_description, sheet_layout
+from .context import FormsContext
+from .evaluation_form import EvaluationForm, personal_form
+from .kind import Document, Kind
+
+FOLDER = "forms/选票"
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """The sheet of one secretary and source, before its copies are serialised."""
+
+    secretary: Secretary
+    source: str
+    form: EvaluationForm
+    layout: SheetLayout
+
+
+def sheets_in_meeting_order(
+    campaign: Campaign, secretaries: Sequence[Secretary], batch: Sequence[Secretary]
+) -> list[Sheet]:
+    """Return one sheet per secretary of the batch and source, as the meeting goes."""
+    sheets = []
+    for secretary in batch:
+        form = personal_form(campaign, secretaries, secretary)
+        for source in campaign.evaluators[secretary.role]:
+            sheets.append(Sheet(secretary, source, form, sheet_layout(form)))
+    return sheets
+
+
+def booklets(context: FormsContext, batch: Sequence[Secretary]) -> Iterator[Document]:
+    """Yield a booklet per secretary of the batch: every copy of every source, stamped."""
+    campaign = context.campaign
+    sheets = sheets_in_meeting_order(campaign, context.secretaries, batch)
+    layouts = {s.secretary.role: s.layout for s in sheets}
+    css = "\n".join(layout_css(kind, layout) for kind, layout in layouts.items())
+    html = (
+        html_environment(context.renderer.fonts)
+        .get_template("ballot_sheet.html")
+        .render(sheets=sheets, layout_css=Markup(css), title=f"{campaign.year}年度述职评议选票")
+    )
+    sheets_pdf = context.renderer.render(html)
+    page_of = {(s.secretary.id, s.source): index for index, s in enumerate(sheets)}
+    mark = fingerprint(campaign, context.secretaries)
+    font_file = context.renderer.fonts["黑体"].file
+    wanted = {s.id for s in batch}
+    copies: dict[str, list[tuple[int, Stamp]]] = {s.id: [] for s in batch}
+    for ballot in context.issued:
+        if ballot.secretary_id not in wanted:
+            continue
+        page = page_of[(ballot.secretary_id, ballot.source)]
+        payload = QR_PAYLOAD.format(
+            year=campaign.year,
+            serial=ballot.serial,
+            secretary_id=ballot.secretary_id,
+            source=ballot.source,
+            fingerprint=mark,
+        )
+        layout = sheets[page].layout
+        copies[ballot.secretary_id].append(
+            (page, Stamp(f"编号 {ballot.serial}", layout.serial, payload, layout.qr))
+        )
+    for secretary in batch:
+        title = f"{campaign.year}年度述职评议选票 {secretary.name}"
+        pdf = stamped_booklet(sheets_pdf, copies[secretary.id], font_file, title)
+        yield Document(BOOKLETS, ".pdf", pdf, secretary)
+
+
+def layout_file(context: FormsContext, batch: Sequence[Secretary]) -> Iterator[Document]:
+    """Yield ballot-layout.json: where every box of each form kind is, for a scanner."""
+    campaign, secretaries = context.campaign, context.secretaries
+    layouts = {
+        s.role: sheet_layout(personal_form(campaign, secretaries, s)) for s in secretaries
+    }
+    description = layout_description(layouts)
+    content = (json.dumps(description, ensure_ascii=False, indent=2) + "\n").encode()
+    yield Document(LAYOUT, ".json", content)
+
+
+def sheets_of(context: FormsContext, secretary: Secretary) -> int:
+    """Return how many sheets a secretary adds to a batch's layout: one per source."""
+    return len(context.campaign.evaluators[secretary.role])
+
+
+BOOKLETS: Kind[FormsContext] = Kind(
+    key="ballots",
+    name="选票",
+    pack="forms",
+    folder=FOLDER,
+    build=booklets,
+    per_secretary=True,
+    templates=("ballot_sheet.html",),
+    weight=sheets_of,
+    batch_weight=40,
+    cost=0.18,
+)
+LAYOUT: Kind[FormsContext] = Kind(
+    key="ballot_layout",
+    name="选票版式",
+    pack="forms",
+    folder=FOLDER,
+    stem="ballot-layout",
+    build=layout_file,
+    cost=0.05,
+)

@@ -1,0 +1,1 @@
+"""The load layer: the campaign data folder read once, checked, every problem located."""

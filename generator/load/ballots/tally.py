@@ -1,0 +1,214 @@
+"""Read a tally workbook (计票表-录入A/B.xlsx) back, every problem located at its cell.
+
+Status: the clerk picks 有效 / 空白票 / 废票, read as the contract's valid / blank / invalid; the
+contract names are accepted too, and an empty status means 有效, as in the contract.
+
+Untouched rows: a row with its serial and nothing entered (no score, status or text) is a sheet
+that did not come back. It is not a ballot: `read_tally` lists it under `untouched`, so `letters`
+tells "not returned" from "returned blank" (a 空白票, which the clerk marks). Texts are read with
+surrounding whitespace removed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ...model.ballot import IssuedBallot
+from ...model.errors import InputError, Problem
+from ...model.tally import (
+    COLUMNS,
+    ENTERED,
+    INSTRUCTIONS,
+    LETTER,
+    STATUS_LABELS,
+    STATUS_NAMES,
+    Column,
+)
+from ..fields import Invalid
+from ..yamlmarks import file_problem
+
+
+@dataclass(frozen=True, slots=True)
+class TallyRow:
+    """One entered ballot as the clerk typed it; `where` is its score cell, e.g. 上述!E7."""
+
+    ballot_id: str
+    secretary_id: str
+    source: str
+    score: int | None
+    status: str  # the contract's valid | blank | invalid
+    problems: str
+    suggestions: str
+    where: str
+
+    def cell(self, field: str) -> str:
+        """Return the cell of `field` in this row, to name it in a message."""
+        sheet, score_cell = self.where.rsplit("!", 1)
+        return f"{sheet}!{LETTER[field]}{score_cell[len(LETTER['score']) :]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """What one clerk entered, and the issued sheets left untouched (not returned)."""
+
+    rows: tuple[TallyRow, ...]
+    untouched: tuple[IssuedBallot, ...]
+
+
+def read_tally(
+    workbook: bytes | Workbook, shown_as: str, sources: Collection[str] | None = None
+) -> Tally:
+    """Return what a clerk entered, or raise one InputError listing every problem.
+
+    Given the campaign's `sources`, any other sheet but 填写说明 is refused and a missing one
+    reported; without them, every sheet but 填写说明 must carry the tally header.
+    """
+    book = _open(workbook, shown_as) if isinstance(workbook, bytes) else workbook
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}  # serial → its first cell
+    rows, left = [], []
+    for sheet in book.worksheets:
+        if sheet.title == INSTRUCTIONS or not _is_tally_sheet(sheet, sources, shown_as, problems):
+            continue
+        for cells in sheet.iter_rows(min_row=2, max_col=len(COLUMNS)):
+            read = _read_row(cells, sheet.title, shown_as, problems, seen)
+            if isinstance(read, TallyRow):
+                rows.append(read)
+            elif read is not None:
+                left.append(read)
+    for source in sources or ():
+        if source not in book.sheetnames:
+            zh, en = f"缺少工作表“{source}”", f"the sheet {source} is missing"
+            problems.append(Problem(shown_as, f"{source}!A1", "source", zh, en))
+    if problems:
+        raise InputError(problems)
+    return Tally(tuple(rows), tuple(left))
+
+
+def _open(content: bytes, shown_as: str) -> Workbook:
+    """Return the workbook with cell values as the clerk sees them."""
+    try:
+        return openpyxl.load_workbook(io.BytesIO(content), data_only=True)
+    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError) as e:
+        raise InputError([file_problem(shown_as, f"无法读取：{e}", f"cannot read: {e}")]) from e
+
+
+def _is_tally_sheet(
+    sheet: Worksheet, sources: Collection[str] | None, file: str, problems: list[Problem]
+) -> bool:
+    """Return whether the sheet is a source's with the header as written; report it if not."""
+    header = next(sheet.iter_rows(min_row=1, max_row=1, max_col=len(COLUMNS), values_only=True))
+    wrong = [
+        (n, c) for n, (c, v) in enumerate(zip(COLUMNS, header, strict=True), 1) if not _heads(v, c)
+    ]
+    if (sources is not None and sheet.title not in sources) or len(wrong) == len(COLUMNS):
+        listed = "、".join(sources) if sources is not None else "上述、下评等"
+        zh = f"工作表“{sheet.title}”不是评议来源（应为{listed}），请删除或改回"
+        en = f"sheet {sheet.title} is not a source sheet; delete it or restore its name"
+        problems.append(Problem(file, f"{sheet.title}!A1", "source", zh, en))
+        return False
+    for number, column in wrong:
+        zh = f"表头应为“{column.label} {column.field}”：列不得移动、删除或插入"
+        en = f"header must be {column.label} {column.field}: do not move, delete or insert columns"
+        where = f"{sheet.title}!{get_column_letter(number)}1"
+        problems.append(Problem(file, where, column.field, zh, en))
+    return not wrong
+
+
+def _heads(value: object, column: Column) -> bool:
+    """Return whether a header cell names the column, by machine name or Chinese label."""
+    words = str(value).split() if value is not None else []
+    return column.field in words or column.label in words
+
+
+def _read_row(
+    cells: tuple, sheet: str, file: str, problems: list[Problem], seen: dict[str, str]
+) -> TallyRow | IssuedBallot | None:
+    """Return the row's ballot, its issued sheet if untouched, or None if empty or wrong."""
+    raw = {column.field: cell.value for column, cell in zip(COLUMNS, cells, strict=True)}
+    number, before = cells[0].row, len(problems)
+
+    def report(field: str, zh: str, en: str) -> None:
+        problems.append(Problem(file, f"{sheet}!{LETTER[field]}{number}", field, zh, en))
+
+    serial, secretary_id = _text(raw["ballot_id"]), _text(raw["secretary_id"])
+    touched = any(_text(raw[field]) for field in ENTERED)
+    if not serial:
+        if touched:
+            report("ballot_id", "缺少选票编号：请按原票补回", "the serial is missing")
+        return None
+    if serial in seen:
+        zh, en = f"选票编号 {serial} 重复（首次在 {seen[serial]}）", f"serial {serial} repeated"
+        report("ballot_id", zh, f"{en} (first at {seen[serial]})")
+        return None
+    seen[serial] = f"{sheet}!{LETTER['ballot_id']}{number}"
+    if not touched:
+        return IssuedBallot(serial, secretary_id, sheet)
+    if not secretary_id:
+        report("secretary_id", "缺少述职人编号", "the secretary id is missing")
+    score, status = _field(raw, "score", _score, report), _field(raw, "status", _status, report)
+    if status == "valid" and not _text(raw["score"]):
+        report("score", "有效票须填写得分（1至10）", "a valid ballot needs a score 1–10")
+    if status in ("blank", "invalid") and _text(raw["score"]):
+        zh, en = f"{STATUS_NAMES[status]}不填得分", f"a {status} ballot must have no score"
+        report("score", zh, en)
+    if len(problems) > before or status is None:
+        return None
+    texts = _text(raw["problems"]), _text(raw["suggestions"])
+    where = f"{sheet}!{LETTER['score']}{number}"
+    return TallyRow(serial, secretary_id, sheet, score, status, *texts, where)
+
+
+def _field(
+    raw: dict, field: str, read: Callable[[object], object], report: Callable[[str, str, str], None]
+) -> object:
+    """Return read(raw[field]); report what is wrong with it and return None."""
+    try:
+        return read(raw[field])
+    except Invalid as e:
+        report(field, e.zh, e.en)
+        return None
+
+
+def _text(value: object) -> str:
+    """Return a cell's text without surrounding whitespace; '' for an empty cell."""
+    return "" if value is None else str(value).strip()
+
+
+def _score(value: object) -> int | None:
+    """Return the score 1–10, or None for an empty cell; decimals and words are refused."""
+    text = _text(value)
+    if not text:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    if isinstance(value, bool) or not re.fullmatch(r"\d+", text):
+        raise Invalid(
+            f"须为1至10的整数，现为“{text}”", f"must be a whole number 1–10, got {text!r}"
+        )
+    if not 1 <= int(text) <= 10:
+        raise Invalid(f"须在1至10之间，现为 {text}", f"must be 1–10, got {text}")
+    return int(text)
+
+
+def _status(value: object) -> str:
+    """Return valid, blank or invalid from a label, a contract name or an empty cell (有效)."""
+    text = _text(value)
+    if not text:
+        return "valid"
+    if text in STATUS_LABELS:
+        return STATUS_LABELS[text]
+    if text.lower() in STATUS_NAMES:
+        return text.lower()
+    zh = f"须为 有效、空白票 或 废票，现为“{text}”"
+    raise Invalid(zh, f"must be 有效, 空白票 or 废票 (valid, blank, invalid), got {text!r}")

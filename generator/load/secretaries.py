@@ -1,0 +1,248 @@
+"""Read and validate the secretaries who report: secretaries.yaml, or secretaries.xlsx."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import replace
+from datetime import date
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from ..model.campaign import ROLES, Campaign, Secretary
+from ..model.errors import InputError, Problem
+from ..model.limits import NAME_MAX
+from .fields import Invalid, Record, as_date, as_text, as_texts, one_of
+from .folder import DataFolder
+from .yamlmarks import Marked, MarkedList, file_problem, load_yaml
+
+COLUMNS = (
+    "id",
+    "name",
+    "gender",
+    "organization",
+    "role",
+    "appointed",
+    "key_issues",
+    "last_year_issues",
+)
+OPTIONAL = ("gender", "last_year_issues")
+LIST_COLUMNS = ("key_issues", "last_year_issues")
+ID_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
+ITEM_SEPARATORS = re.compile(r"[\n\r；]+")
+
+
+def load_secretaries(folder: DataFolder, campaign: Campaign | None) -> list[Secretary]:
+    """Return the secretaries in file order, numbered, or raise InputError with every problem.
+
+    Without a campaign (its file is broken) the checks against it are skipped.
+    """
+    problems: list[Problem] = []
+    records = _records(folder, problems)
+    secretaries = [_secretary(record, campaign) for record in records]
+    _check_repeats(records)
+    if not records and not problems:
+        shown = folder.shown("secretaries.yaml")
+        problems.append(file_problem(shown, "没有书记", "no secretaries"))
+    if problems:
+        raise InputError(problems)
+    found = [secretary for secretary in secretaries if secretary is not None]
+    return [replace(secretary, number=n) for n, secretary in enumerate(found, start=1)]
+
+
+def _records(folder: DataFolder, problems: list[Problem]) -> list[Record]:
+    """Return one record per secretary from whichever of the two files exists."""
+    yaml_name, xlsx_name = "secretaries.yaml", "secretaries.xlsx"
+    yaml_shown, xlsx_shown = folder.shown(yaml_name), folder.shown(xlsx_name)
+    if folder.exists(yaml_name) and folder.exists(xlsx_name):
+        zh = "secretaries.yaml 与 secretaries.xlsx 同时存在，请只保留一个"
+        problems.append(
+            file_problem(yaml_shown, zh, "both secretaries.yaml and .xlsx exist; keep one")
+        )
+        return []
+    if folder.exists(xlsx_name):
+        return _xlsx_records(folder.read(xlsx_name), xlsx_shown, problems)
+    if not folder.exists(yaml_name):
+        zh, en = (
+            "缺少 secretaries.yaml（或 secretaries.xlsx）",
+            "secretaries.yaml (or .xlsx) not found",
+        )
+        problems.append(file_problem(yaml_shown, zh, en))
+        return []
+    return _yaml_records(load_yaml(folder.read(yaml_name), yaml_shown), yaml_shown, problems)
+
+
+def _yaml_records(data: object, file: str, problems: list[Problem]) -> list[Record]:
+    """Return a record for each mapping in the YAML list."""
+    if not isinstance(data, MarkedList):
+        line = str(getattr(data, "line", 1))
+        problems.append(Problem(file, line, "secretaries", "须为列表", "must be a list"))
+        return []
+    records = []
+    for number, (item, line) in enumerate(zip(data, data.item_lines, strict=True), start=1):
+        if isinstance(item, Marked):
+            records.append(Record.of_yaml(item, file, "", problems))
+        else:
+            zh, en = "每位书记须为映射（键: 值）", "each secretary must be a mapping (key: value)"
+            problems.append(Problem(file, str(line), f"secretaries[{number}]", zh, en))
+    return records
+
+
+def _xlsx_records(content: bytes, file: str, problems: list[Problem]) -> list[Record]:
+    """Return a record for each non-empty row of the first sheet, located by cell."""
+    try:
+        sheet = openpyxl.load_workbook(io.BytesIO(content), data_only=True).worksheets[0]
+    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, IndexError) as e:
+        raise InputError([file_problem(file, f"无法读取：{e}", f"cannot read: {e}")]) from e
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    columns = _header(rows[0] if rows else [], sheet.title, file, problems)
+    if columns is None:
+        return []
+    records = []
+    for row_number, row in enumerate(rows[1:], start=2):
+        if any(cell not in (None, "") for cell in row):
+            records.append(_row_record(row, row_number, columns, sheet.title, file, problems))
+    return records
+
+
+def _header(cells: list, sheet: str, file: str, problems: list[Problem]) -> dict | None:
+    """Return {column name: column index}; None when a column is unknown, repeated or missing."""
+    found: dict[str, int] = {}
+    before = len(problems)
+    for index, name in enumerate(cells):
+        if name in (None, ""):
+            continue
+        if name in COLUMNS and name not in found:
+            found[name] = index
+        else:
+            where, listed = f"{sheet}!{get_column_letter(index + 1)}1", "、".join(COLUMNS)
+            zh = f"未知或重复的列 {name}，应为 {listed} 之一"
+            problems.append(
+                Problem(file, where, str(name), zh, f"unknown or repeated column {name}")
+            )
+    last = max((i for i, name in enumerate(cells) if name not in (None, "")), default=-1)
+    free_cell = f"{sheet}!{get_column_letter(last + 2)}1"  # where the missing column could go
+    for name in COLUMNS:
+        if name not in found and name not in OPTIONAL:
+            problems.append(
+                Problem(file, free_cell, name, f"缺少列 {name}", f"missing column {name}")
+            )
+    return found if len(problems) == before else None
+
+
+def _row_record(
+    row: list, row_number: int, columns: dict, sheet: str, file: str, problems: list[Problem]
+) -> Record:
+    """Return a row as a record whose keys are located at their cells."""
+    cells = row + [None] * (len(COLUMNS) - len(row))  # openpyxl trims trailing empty cells
+    values = {name: _cell_value(name, cells[index]) for name, index in columns.items()}
+
+    def where(name: object) -> str:
+        column = columns.get(name, 0) + 1
+        return f"{sheet}!{get_column_letter(column)}{row_number}"
+
+    return Record(values, file, "", where, problems)
+
+
+def _cell_value(column: str, value: object) -> object:
+    """Return a cell's value as YAML would give it: list columns split into items."""
+    if isinstance(value, str) and column in LIST_COLUMNS:
+        return [item.strip() for item in ITEM_SEPARATORS.split(value) if item.strip()]
+    return value
+
+
+def _as_id(value: object) -> str:
+    """Return an id safe in file names and serials."""
+    ident = as_text(value)
+    if not ID_PATTERN.fullmatch(ident):
+        zh = f"编号 {ident} 只能含字母、数字、_ 和 -"
+        raise Invalid(zh, f"id {ident} must match [A-Za-z0-9_-]+")
+    return ident
+
+
+def _as_name(value: object) -> str:
+    """Return a person's name: bounded, and no control characters or path separators."""
+    name = as_text(value)
+    if len(name) > NAME_MAX:
+        zh = f"姓名过长（{len(name)} 字），不能超过 {NAME_MAX} 字"
+        raise Invalid(zh, f"name too long ({len(name)} characters, at most {NAME_MAX})")
+    for char in name:
+        if unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in "/\\":
+            code = f"U+{ord(char):04X}"
+            zh = f"姓名中不能有控制字符或路径分隔符（{code}）"
+            raise Invalid(zh, f"a name must not contain control characters or / \\ ({code})")
+    return name
+
+
+def _as_key_issues(value: object) -> tuple[str, ...]:
+    """Return the 必答题: at least two."""
+    issues = as_texts(value)
+    if len(issues) < 2:
+        zh = f"至少需要两个必答题，现有 {len(issues)} 个"
+        raise Invalid(zh, f"at least 2 key issues (必答题) required, got {len(issues)}")
+    return issues
+
+
+def _secretary(record: Record, campaign: Campaign | None) -> Secretary | None:
+    """Return one secretary; None after reporting what is wrong with it."""
+    ident, name = record.take("id", _as_id), record.take("name", _as_name)
+    gender = record.take("gender", as_text, None)
+    organization = record.take("organization", as_text)
+    role = record.take("role", one_of(ROLES))
+    appointed = record.take("appointed", as_date)
+    key_issues = record.take("key_issues", _as_key_issues)
+    last_year_issues = record.take("last_year_issues", as_texts, ())
+    record.reject_unknown()
+    if campaign is not None:
+        _check_against_campaign(record, role, appointed, campaign)
+    values = (ident, name, organization, role, appointed, key_issues, last_year_issues)
+    if None in values:
+        return None
+    return Secretary(
+        ident,
+        name,
+        gender,
+        organization,
+        role,
+        appointed,
+        key_issues,
+        last_year_issues,
+        located=record.locate("id"),
+    )
+
+
+def _check_against_campaign(
+    record: Record, role: object, appointed: date | None, campaign: Campaign
+) -> None:
+    """Report a role the campaign has no evaluators for, and an appointment after the meeting."""
+    if role is not None and role not in campaign.evaluators:
+        zh = f"campaign.yaml 中没有 {role} 角色的评议人（evaluators.{role}）"
+        record.report("role", zh, f"campaign.yaml has no evaluators for role {role}")
+    if appointed is not None and appointed > campaign.meeting.date:
+        zh = f"任职日期 {appointed} 晚于述职评议会 {campaign.meeting.date}"
+        record.report("appointed", zh, f"appointed {appointed}, after the meeting")
+
+
+def _check_repeats(records: list[Record]) -> None:
+    """Report a repeated id, and a second committee secretary, naming where the first is."""
+    first_of_id: dict[str, str] = {}
+    first_committee = None
+    for record in records:
+        ident = record.values.get("id")
+        if isinstance(ident, str) and ident.strip() in first_of_id:
+            first = first_of_id[ident.strip()]
+            zh = f"编号 {ident.strip()} 重复，首次出现于 {first}"
+            record.report("id", zh, f"duplicate id {ident.strip()}, first at {first}")
+        elif isinstance(ident, str):
+            first_of_id[ident.strip()] = record.locate("id")
+        if record.values.get("role") == "committee":
+            if first_committee:
+                zh = f"镇党委书记（committee）只能有一名，已见于 {first_committee}"
+                record.report(
+                    "role", zh, f"at most one committee secretary; first at {first_committee}"
+                )
+            first_committee = first_committee or record.locate("role")

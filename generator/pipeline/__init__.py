@@ -1,0 +1,1 @@
+"""The pipeline layer: the commands, composed of load → score → documents → output → archive."""

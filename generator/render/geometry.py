@@ -1,0 +1,85 @@
+"""Page geometry shared by the documents: boxes in millimetres, GB/T 9704's title and 署名.
+
+Titles are broken into lines that keep words whole (§7.3.1); the 署名 is centred over the
+成文日期, which stands 4 characters in from the right (§7.3.5.1, the sealed layout).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+PAGE = (210.0, 297.0)  # A4, mm
+TITLE_CHARS = 20  # 2号 (22 pt) characters that fit the 156 mm 版心
+SIGNATURE_RIGHT = 4  # the date stands 4 characters in from the right, under the seal
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A rectangle in mm: x and y of the top-left corner, width and height."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def style(self) -> str:
+        return f"left:{self.x:.3f}mm;top:{self.y:.3f}mm;width:{self.w:.3f}mm;height:{self.h:.3f}mm"
+
+    def grown(self, margin: float) -> Box:
+        """Return the box grown by `margin` mm on every side (a border centred on its edges)."""
+        return Box(self.x - margin, self.y - margin, self.w + 2 * margin, self.h + 2 * margin)
+
+    def as_list(self) -> list[float]:
+        return [round(v, 3) for v in (self.x, self.y, self.w, self.h)]
+
+
+def signature_indent(signature: str, date_text: str) -> float:
+    """Return the 署名's right indent in em: centred over the date, 4 characters in."""
+    return max(0.0, SIGNATURE_RIGHT + (text_width(date_text) - text_width(signature)) / 2)
+
+# Places where a title of this kind may break: after these words, or before 《 and 的通知.
+BREAK_AFTER = ("委员会", "关于", "印发", "年度", "镇", "党组织书记", "党建", "述职评议", "考核")
+BREAK_BEFORE = ("《", "的通知")
+
+
+def text_width(text: str) -> float:
+    """Return the width in em: CJK characters 1, ASCII characters ½."""
+    return sum(0.5 if ord(ch) < 0x2000 else 1.0 for ch in text)
+
+
+def break_points(title: str) -> list[int]:
+    """Return the indices at which the title may be broken."""
+    points = set()
+    for word in BREAK_AFTER:
+        points.update(m.end() for m in re.finditer(re.escape(word), title))
+    for word in BREAK_BEFORE:
+        points.update(m.start() for m in re.finditer(re.escape(word), title))
+    return sorted(p for p in points if 0 < p < len(title))
+
+
+def title_lines(title: str, max_width: float) -> list[str]:
+    """Return the title in the fewest lines of at most max_width em, most even in length.
+
+    Among the fewest-line splits at word boundaries, the one whose longest line is shortest wins;
+    that gives the trapezoid or diamond shape the standard asks for.
+    """
+    if text_width(title) <= max_width:
+        return [title]
+    cuts = [0, *break_points(title), len(title)]
+    best: dict[int, tuple[int, float, list[str]]] = {0: (0, 0.0, [])}
+    for end_index, end in enumerate(cuts[1:], start=1):
+        for start in cuts[:end_index]:
+            if start not in best:
+                continue
+            line = title[start:end]
+            if text_width(line) > max_width:
+                continue
+            count, widest, lines = best[start]
+            candidate = (count + 1, max(widest, text_width(line)), [*lines, line])
+            if end not in best or candidate[:2] < best[end][:2]:
+                best[end] = candidate
+    if len(title) not in best:
+        return [title]  # no word boundary fits: let the renderer wrap
+    return best[len(title)][2]

@@ -1,0 +1,1 @@
+"""The score layer: ballots and assessments in, exact results out."""
