@@ -17,13 +17,12 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from helpers import DATA, flip_content_byte, run_in_another_process
 from pyhanko.pdf_utils.generic import StreamObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pypdf import PdfReader
 
 from generator.cli import EXIT_FAILURE, EXIT_OK, main
-
-from conftest import DATA, flip_content_byte, run_in_another_process
 
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -190,18 +189,18 @@ def test_the_manifest_lists_every_output_file_with_its_hash(letters_output):
 
 @pytest.fixture(scope="module")
 def second_run(letters_output, tmp_path_factory) -> Path:
-    """Run forms and letters again on the same data, in another process with another hash seed.
-
-    The same folder, not a copy: results.json names the ballot files it read by their path.
+    """Run forms and letters again on a copy of the same data, in another folder and another
+    process with another hash seed, the same way: `--data data --out output` from its folder.
     """
     root = tmp_path_factory.mktemp("letters-second-run")
+    shutil.copytree(letters_output.parent / "data", root / "data")
     script = (
-        "import sys; from pathlib import Path; from generator.forms import run_forms; "
-        "from generator.letters import run_letters; d, o = Path(sys.argv[1]), Path(sys.argv[2]); "
-        "run_forms(d, o); run_letters(d, o)"
+        "import os, sys; from pathlib import Path; from generator.pipeline.forms import run_forms; "
+        "from generator.pipeline.letters import run_letters; os.chdir(sys.argv[1]); "
+        "run_forms(Path('data'), Path('output')); run_letters(Path('data'), Path('output'))"
     )
-    run_in_another_process(script, letters_output.parent / "data", root / "out", hash_seed="7")
-    return root / "out"
+    run_in_another_process(script, root, hash_seed="7")
+    return root / "output"
 
 
 def test_the_same_inputs_give_the_same_pdfs_before_signing(letters_output, second_run):

@@ -13,21 +13,23 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import load_data
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from generator.ballot import Ballot
-from generator.ballot_input import DoubleEntryMismatch, collect_ballots, read_ballots
-from generator.errors import InputError
-from generator.loading import load_campaign_data
-from generator.serials import issue_ballots, register_csv
-from generator.tally import tally_workbook
+from generator.documents.register import register_csv
+from generator.documents.tally_workbook import tally_workbook
+from generator.load.ballots import DoubleEntryMismatch, collect_ballots, read_ballots
+from generator.load.folder import DataFolder
+from generator.model.ballot import Ballot
+from generator.model.errors import InputError
+from generator.model.serials import issue_ballots
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
 SAMPLE = Path(__file__).resolve().parent.parent / "data"
 SECRET = bytes(range(32))
 HEADER = ["ballot_id", "secretary_id", "source", "score", "status", "problems", "suggestions"]
-MINIMAL = load_campaign_data(FIXTURE)
+MINIMAL = load_data(FIXTURE)
 CAMPAIGN, SECRETARIES = MINIMAL.campaign, list(MINIMAL.secretaries)
 ISSUED = issue_ballots(CAMPAIGN, SECRETARIES, SECRET)
 A_NAME, B_NAME = "计票表-录入A.xlsx", "计票表-录入B.xlsx"
@@ -104,7 +106,7 @@ class Folder:
         return path
 
     def read(self):
-        return read_ballots(self.data, self.out, CAMPAIGN, SECRETARIES)
+        return read_ballots(DataFolder(self.data), self.out, CAMPAIGN, SECRETARIES)
 
     def errors(self) -> list[str]:
         with pytest.raises(InputError) as caught:
@@ -592,7 +594,7 @@ def test_tally_rows_are_checked_against_secretaries_register_and_other_files(fol
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory):
     """A copy of data/ (its ballots and committed secret) and the pack `forms` writes for it."""
-    from generator.forms import run_forms
+    from generator.pipeline.forms import run_forms
 
     root = tmp_path_factory.mktemp("sample")
     shutil.copytree(SAMPLE, root / "data")
@@ -602,8 +604,8 @@ def sample(tmp_path_factory):
 
 def test_the_sample_ballots_match_the_register(sample, monkeypatch):
     monkeypatch.chdir(sample)
-    data = load_campaign_data(Path("data"))
-    read = read_ballots(Path("data"), Path("output"), data.campaign, list(data.secretaries))
+    data = load_data(Path("data"))
+    read = read_ballots(DataFolder(Path("data")), Path("output"), data.campaign, list(data.secretaries))
     register = list(
         csv.reader(io.StringIO((sample / "output/forms/ballots-issued.csv").read_text("utf-8-sig")))
     )[1:]
@@ -628,8 +630,8 @@ def test_the_workbooks_forms_writes_read_back_in_double_entry(sample, tmp_path, 
         book = openpyxl.load_workbook(path)
         book["上述"]["E2"], book["上述"]["G2"], book["下评"]["F3"] = 9, "学习不够", "空白票"
         book.save(path)
-    data = load_campaign_data(Path("data"))
-    read = read_ballots(Path("data"), Path("output"), data.campaign, list(data.secretaries))
+    data = load_data(Path("data"))
+    read = read_ballots(DataFolder(Path("data")), Path("output"), data.campaign, list(data.secretaries))
     assert [(b.source, b.score, b.status, b.problems, b.located) for b in read.ballots] == [
         ("上述", 9, "valid", "学习不够", f"{A_SHOWN}:上述!A2"),
         ("下评", None, "blank", "", f"{A_SHOWN}:下评!A3"),
@@ -687,7 +689,7 @@ class Scratch:
 
 
 def read_in(folder: Folder):
-    return read_ballots(folder.root / "data", folder.root / "output", CAMPAIGN, SECRETARIES)
+    return read_ballots(DataFolder(folder.root / "data"), folder.root / "output", CAMPAIGN, SECRETARIES)
 
 
 @PROPERTY
@@ -878,7 +880,7 @@ def test_every_data_row_becomes_one_ballot_or_one_problem(kinds, texts, as_xlsx)
         else:
             (folder.ballots / "a.csv").write_bytes(_csv_lf(rows))
         collected = collect_ballots(
-            folder.root / "data", folder.root / "output", CAMPAIGN, SECRETARIES
+            DataFolder(folder.root / "data"), folder.root / "output", CAMPAIGN, SECRETARIES
         )
     ballots_at = Counter(_row_number(b.located) for b in collected.ballots)
     problems_at = Counter(_row_number(p.where) for p in collected.problems)

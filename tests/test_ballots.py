@@ -11,8 +11,7 @@ from collections import Counter
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
-
-from conftest import DATA
+from helpers import DATA
 
 MM = 72 / 25.4
 
@@ -20,7 +19,7 @@ MM = 72 / 25.4
 @pytest.fixture(scope="module")
 def forms_out(tmp_path_factory):
     """Run `forms` on a copy of the sample (its own campaign secret) and return the output."""
-    from generator.forms import run_forms
+    from generator.pipeline.forms import run_forms
 
     root = tmp_path_factory.mktemp("ballots")
     data = root / "data"
@@ -47,9 +46,9 @@ def crop_for(page, box):
 
 
 def test_booklet_pages_equal_the_evaluators_and_the_register(forms_out):
-    from generator.loading import load_campaign_data
+    from helpers import load_data
 
-    data = load_campaign_data(DATA)
+    data = load_data(DATA)
     expected = sum(
         data.campaign.evaluators[s.role][source]
         for s in data.secretaries
@@ -61,10 +60,11 @@ def test_booklet_pages_equal_the_evaluators_and_the_register(forms_out):
 
 
 def test_every_registered_serial_is_printed_once_with_its_secretary_and_source(forms_out):
-    from generator.loading import load_campaign_data
-    from generator.serials import fingerprint
+    from helpers import load_data
 
-    data = load_campaign_data(DATA)
+    from generator.model.serials import fingerprint
+
+    data = load_data(DATA)
     mark = fingerprint(data.campaign, list(data.secretaries))
     layout = json.loads((forms_out / "out" / "forms" / "选票" / "ballot-layout.json").read_text())
     roles = {s.id: s.role for s in data.secretaries}
@@ -88,9 +88,9 @@ def test_every_registered_serial_is_printed_once_with_its_secretary_and_source(f
 
 
 def test_booklets_run_in_meeting_order(forms_out):
-    from generator.loading import load_campaign_data
+    from helpers import load_data
 
-    data = load_campaign_data(DATA)
+    data = load_data(DATA)
     names = [path.stem.split("-", 1)[1] for path in booklets(forms_out / "out")]
     assert names == [s.name for s in data.secretaries]
     order = [r["secretary_id"] for r in register(forms_out / "out")]
@@ -98,7 +98,7 @@ def test_booklets_run_in_meeting_order(forms_out):
 
 
 def test_serials_look_random_and_carry_nothing_but_themselves(forms_out):
-    from generator.serials import ALPHABET
+    from generator.model.serials import ALPHABET
 
     rows = register(forms_out / "out")
     assert list(rows[0]) == ["ballot_id", "secretary_id", "source"]
@@ -137,7 +137,7 @@ def test_the_layout_file_says_where_the_ink_is(forms_out):
 
 
 def test_same_data_gives_same_serials_and_bytes_and_reissue_changes_them(forms_out, capsys):
-    from generator.forms import run_forms
+    from generator.pipeline.forms import run_forms
     from generator.progress import Progress
 
     data, first = forms_out / "data", forms_out / "out"

@@ -11,8 +11,6 @@ import csv
 import json
 import re
 import shutil
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -21,11 +19,17 @@ import docx
 import pytest
 import yaml
 from docx.oxml.ns import qn
-from test_notice_docx import block_texts, first_difference, page_count, pdf_text
-from test_notice_pdf import embedded_fonts
+from helpers import (
+    DATA,
+    block_texts,
+    convert_with_libreoffice,
+    embedded_fonts,
+    first_difference,
+    page_count,
+    pdf_text,
+)
 
 import seedtext
-from conftest import DATA, REPO, convert_with_libreoffice
 
 LETTERS = "letters"
 GRADES = ("好", "较好", "一般", "差")
@@ -89,9 +93,9 @@ def results(letters_output) -> dict:
 
 @pytest.fixture(scope="module")
 def campaign():
-    from generator.loading import load_campaign_data
+    from helpers import load_data
 
-    return load_campaign_data(DATA).campaign
+    return load_data(DATA).campaign
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +175,8 @@ def test_circular_shows_the_scores_when_the_campaign_publishes_them(
     letters_output, results, tmp_path, font_map
 ):
     from generator.documents.circular import circular_files
-    from generator.letters import score
+    from generator.documents.context import LettersContext
+    from generator.pipeline.letters import score
     from generator.render.pdf import PdfRenderer
 
     data = tmp_path / "data"
@@ -182,9 +187,11 @@ def test_circular_shows_the_scores_when_the_campaign_publishes_them(
     campaign_file.write_text(
         text.replace("\nresults:\n", "\nresults:\n  publish_scores: true\n"), encoding="utf-8"
     )
-    run = replace(score(data, letters_output), renderer=PdfRenderer(font_map))
-    for relative, content in circular_files(run).items():
-        (tmp_path / Path(relative).name).write_bytes(content)
+    scored = score(data, letters_output)
+    campaign, secretaries = scored.data.campaign, scored.data.secretaries
+    context = LettersContext(campaign, secretaries, scored.results, PdfRenderer(font_map))
+    for document in circular_files(context, secretaries):
+        (tmp_path / f"{CIRCULAR}{document.suffix}").write_bytes(document.content)
     texts = paragraphs(tmp_path / f"{CIRCULAR}.docx")
     assert_circular_lists_every_secretary(texts, results)
     in_docx = docx_words(tmp_path / f"{CIRCULAR}.docx")
@@ -213,14 +220,14 @@ def test_circular_states_consequences_rectification_and_scope(letters, results, 
 
 def test_circular_without_low_grades_talks_to_no_one(letters_output):
     from generator.documents.circular import build_circular
-    from generator.letters import score
+    from generator.pipeline.letters import score
 
-    run = score(DATA, letters_output)
-    everyone_good = [
-        {**s, "grade": "好", "interview_required": False, "rectification_due": None}
-        for s in run.document["secretaries"]
-    ]
-    circular = build_circular(replace(run, document={**run.document, "secretaries": everyone_good}))
+    scored = score(DATA, letters_output)
+    everyone_good = tuple(
+        replace(r, grade="好", rectification_due=None) for r in scored.results.secretaries
+    )
+    results = replace(scored.results, secretaries=everyone_good)
+    circular = build_circular(scored.data.campaign, results)
     text = "".join(b.head + b.text for b in circular.blocks)
     assert "（一）“好”等次（18名）。" in text and "（二）" not in text
     assert "约谈" not in text and "整改期限" not in text
@@ -313,13 +320,13 @@ def test_filing_report_states_run_distribution_and_rectification(letters, result
 
 def test_filing_report_warnings_come_from_results(letters_output, font_map):
     from generator.documents.filing_report import build_filing_report
-    from generator.letters import score
+    from generator.pipeline.letters import score
 
-    run = score(DATA, letters_output)
+    scored = score(DATA, letters_output)
     warning = "“一般”“差”等次5名，与附件1所注“2名左右”不符"
-    document = {**run.document, "distribution": {**run.document["distribution"]}}
-    document["distribution"]["warnings"] = [warning]
-    letter = build_filing_report(replace(run, document=document))
+    results = scored.results
+    results = replace(results, distribution=replace(results.distribution, warnings=(warning,)))
+    letter = build_filing_report(scored.data.campaign, results)
     text = "".join(getattr(b, "head", "") + getattr(b, "text", "") for b in letter.blocks)
     assert f"经对照，{warning}。" in text and "等次分布符合上述要求" not in text
 
@@ -442,16 +449,3 @@ def test_rectification_pages_are_numbered_from_one_in_each_list(lists):
                 re.findall(r"—\s*(\d+)\s*—", page.extract_text() or "")[-1] for page in pdf.pages
             ]
         assert numbers == [str(n) for n in range(1, len(numbers) + 1)], stem.name
-
-
-def test_committed_templates_are_what_their_script_generates(tmp_path):
-    subprocess.run(
-        [sys.executable, str(REPO / "tools" / "make_docx_templates.py"), str(tmp_path)],
-        check=True,
-        capture_output=True,
-    )
-    for name in ("official_letter.docx", "rectification.docx"):
-        committed = (REPO / "templates" / "docx" / name).read_bytes()
-        assert (tmp_path / name).read_bytes() == committed, (
-            f"{name}: run .venv/bin/python tools/make_docx_templates.py"
-        )

@@ -21,10 +21,14 @@ import docx
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest
-from test_notice_docx import block_texts, first_difference, page_count, pdf_text
-from test_notice_pdf import embedded_fonts
-
-from conftest import convert_with_libreoffice
+from helpers import (
+    block_texts,
+    convert_with_libreoffice,
+    embedded_fonts,
+    first_difference,
+    page_count,
+    pdf_text,
+)
 
 PT_PER_MM = 72 / 25.4
 SAMPLE = 40  # valid ballots whose pages are checked, besides every blank and invalid one
@@ -45,13 +49,15 @@ class Sample:
 
 @pytest.fixture(scope="module")
 def sample(letters_output) -> Sample:
-    from generator.ballot_input import read_ballots
-    from generator.loading import load_campaign_data
+    from helpers import load_data
+
+    from generator.load.ballots import read_ballots
+    from generator.load.folder import DataFolder
 
     data_dir = letters_output.parent / "data"
-    data = load_campaign_data(data_dir)
+    data = load_data(data_dir)
     secretaries = list(data.secretaries)
-    read = read_ballots(data_dir, letters_output, data.campaign, secretaries)
+    read = read_ballots(DataFolder(data_dir), letters_output, data.campaign, secretaries)
     results = json.loads((letters_output / "results.json").read_text(encoding="utf-8"))
     folder = letters_output / "letters" / "评议表"
     return Sample(data.campaign, secretaries, list(read.ballots), results, folder)
@@ -184,26 +190,21 @@ def test_each_page_carries_its_serial_source_and_texts(sample):
         assert in_boxes["suggestions"] == squeezed(ballot.suggestions)
 
 
-def test_form_with_ink_drawn_over_is_the_page_laid_out_whole(sample, letters_output):
+def test_form_with_ink_drawn_over_is_the_page_laid_out_whole(sample, letters_context):
     """Each form is laid out once and each ballot's ink drawn over it: the pixels must be those
     of the same page laid out whole, on a valid and on an invalid ballot."""
-    from dataclasses import replace
+    from generator.documents.filled_forms import Page, ballot_batch_html, ballot_pages
 
-    from generator.filled_forms import ballot_batch_html, ballot_pages, whole_pages
-    from generator.fonts import load_font_map
-    from generator.letters import score
-    from generator.render.pdf import PdfRenderer
-
-    scored = score(letters_output.parent / "data", letters_output)
-    run = replace(scored, renderer=PdfRenderer(load_font_map(scored.campaign.fonts)))
     odd = next(
         s
         for s in sample.secretaries
         if any(b.secretary_id == s.id and b.status == "invalid" for b in sample.ballots)
     )
-    group = next(g for g in ballot_pages(run) if g.secretary == odd)
+    [group] = ballot_pages(letters_context, [odd])
     index = next(i for i, sheet in enumerate(group.sheets) if sheet.mark)
-    whole = run.renderer.render(ballot_batch_html(run, [group], whole_pages([group])))
+    pages = [Page(sheet, frame=True, ink=True) for sheet in group.sheets]  # laid out whole
+    html = ballot_batch_html(letters_context, [group], pages)
+    whole = letters_context.renderer.render(html)
     path = stem(sample, odd)
     drawn = path.with_name(path.name + "-逐票.pdf").read_bytes()
     for page in (0, index):
@@ -327,18 +328,18 @@ def test_pdfs_embed_only_mapped_fonts(sample, font_map):
 # --- the pieces -----------------------------------------------------------------------------------
 
 
-def test_split_by_pages_keeps_order_and_balances():
-    from generator.filled_forms import SecretaryBallots, split_by_pages
+def test_split_runs_keeps_order_and_balances():
+    from generator.pipeline.packs import split_runs
 
-    groups = [SecretaryBallots(n, None, (None,) * size) for n, size in enumerate([40] * 18 + [18])]
-    runs = split_by_pages(groups, 2)
-    assert [g for run in runs for g in run] == groups
-    sizes = [sum(len(g.sheets) for g in run) for run in runs]
+    weights = [40] * 18 + [18]
+    runs = split_runs(weights, 2)
+    assert [i for run in runs for i in run] == list(range(len(weights)))
+    sizes = [sum(weights[i] for i in run) for run in runs]
     assert abs(sizes[0] - sizes[1]) <= 40, sizes
 
 
 def test_long_texts_step_down_in_size():
-    from generator.filled_forms import fit_class
+    from generator.documents.filled_forms import fit_class
 
     assert fit_class("对流动党员联系不够紧密") == "size-14"
     assert fit_class("党" * 150) == "size-12"

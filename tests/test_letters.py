@@ -7,23 +7,16 @@ import json
 import shutil
 
 import pytest
+from helpers import DATA
 
 from generator.cli import EXIT_INPUT, main
 
-from conftest import DATA
-
-
-@pytest.fixture(scope="module")
-def sample_run(letters_output):
-    """The session's forms-and-letters run on a copy of the sample: its data/ and out/ folders."""
-    return letters_output.parent
-
 
 def test_results_json_has_the_contract_fields(sample_run):
-    from generator.loading import load_campaign_data
+    from helpers import load_data
 
-    results = json.loads((sample_run / "out" / "results.json").read_text(encoding="utf-8"))
-    data = load_campaign_data(DATA)
+    results = json.loads((sample_run / "output" / "results.json").read_text(encoding="utf-8"))
+    data = load_data(DATA)
     assert [s["id"] for s in results["secretaries"]] == [s.id for s in data.secretaries]
     for entry in results["secretaries"]:
         assert {
@@ -48,7 +41,7 @@ def test_results_json_has_the_contract_fields(sample_run):
 
 
 def test_every_ballot_is_accounted_for(sample_run):
-    results = json.loads((sample_run / "out" / "results.json").read_text(encoding="utf-8"))
+    results = json.loads((sample_run / "output" / "results.json").read_text(encoding="utf-8"))
     totals = results["ballots_total"]
     assert totals["read"] == totals["valid"] + totals["blank"] + totals["invalid"]
     per_secretary = sum(
@@ -57,7 +50,7 @@ def test_every_ballot_is_accounted_for(sample_run):
         for c in s["ballots"].values()
     )
     assert per_secretary == totals["read"]
-    issued = (sample_run / "out" / "forms" / "ballots-issued.csv").read_text(encoding="utf-8-sig")
+    issued = (sample_run / "output" / "forms" / "ballots-issued.csv").read_text(encoding="utf-8-sig")
     assert totals["read"] + len(results["unreturned"]) == len(issued.splitlines()) - 1
 
 
@@ -65,7 +58,7 @@ def test_a_bad_ballot_is_refused_and_nothing_is_written(sample_run, tmp_path, ca
     data = tmp_path / "data"
     shutil.copytree(sample_run / "data", data)
     out = tmp_path / "out"
-    shutil.copytree(sample_run / "out", out)
+    shutil.copytree(sample_run / "output", out)
     before = (out / "results.json").read_bytes()
     lines = (data / "ballots" / "上述.csv").read_text(encoding="utf-8-sig").splitlines()
     serial = lines[1].split(",")[0]
@@ -83,7 +76,7 @@ def test_a_signing_certificate_that_cannot_be_opened_stops_before_writing(
     data = tmp_path / "data"
     shutil.copytree(sample_run / "data", data)
     out = tmp_path / "out"
-    shutil.copytree(sample_run / "out", out)
+    shutil.copytree(sample_run / "output", out)
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     with (data / "campaign.yaml").open("a", encoding="utf-8") as campaign:
         campaign.write("\nsigning:\n  pkcs12: keys/signer.p12\n  trust_root: keys/ca.pem\n")

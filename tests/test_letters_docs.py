@@ -18,10 +18,15 @@ import docx
 import openpyxl
 import pdfplumber
 import pytest
-from test_notice_docx import block_texts, first_difference, page_count, pdf_text
-from test_notice_pdf import embedded_fonts
+from helpers import (
+    block_texts,
+    convert_with_libreoffice,
+    embedded_fonts,
+    first_difference,
+    page_count,
+    pdf_text,
+)
 
-from conftest import convert_with_libreoffice
 from seedtext import normalise
 
 LETTERS = "letters/综合评价意见"
@@ -128,9 +133,9 @@ def test_why_a_grade_was_forced_or_changed(documents):
     assert "调整为" not in by_id["s01"]["words"]["letter.pdf"]
 
 
-def test_inserts_show_the_results(documents, results, notice_inputs):
+def test_inserts_show_the_results(documents, results, sample_data):
     issued = chinese(results["campaign"]["results_date"])
-    genders = {s.id: s.gender for s in notice_inputs.data.secretaries}
+    genders = {s.id: s.gender for s in sample_data.secretaries}
     for document in documents:
         entry = document["entry"]
         for kind in ("insert.pdf", "insert.docx"):

@@ -8,20 +8,22 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
-import docx
-import pdfplumber
 import pytest
 from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
+from helpers import (
+    convert_with_libreoffice,
+    docx_text,
+    first_difference,
+    page_count,
+    pdf_text,
+    run_in_another_process,
+)
 from lxml import etree
 
 import seedtext
-from conftest import convert_with_libreoffice, run_in_another_process
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"
@@ -34,99 +36,9 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # --- text in reading order ----------------------------------------------------------------------
 
 
-def block_texts(container) -> list[str]:
-    """Return the text of each paragraph in a body, cell, header or footer, in document order."""
-    texts: list[str] = []
-    for child in container.iterchildren():
-        if child.tag == qn("w:p"):
-            texts.append(Paragraph(child, None).text)
-        elif child.tag == qn("w:tbl"):
-            texts += table_texts(child)
-        elif child.tag == qn("w:sdt"):
-            content = child.find(qn("w:sdtContent"))
-            if content is not None:
-                texts += block_texts(content)
-    return texts
-
-
-def table_texts(table) -> list[str]:
-    """Row by row, each w:tc once; a vertically merged cell only in the row where it starts.
-
-    python-docx's row.cells repeats a cell once per grid column it spans and once per row of a
-    vertical merge, so the XML's own w:tc elements are read instead.
-    """
-    texts: list[str] = []
-    for row in table.iterchildren(qn("w:tr")):
-        for cell in row.iterchildren(qn("w:tc")):
-            merge = cell.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
-            if merge is not None and merge.get(qn("w:val")) != "restart":
-                continue  # continues the cell above
-            texts += block_texts(cell)
-    return texts
-
-
-def docx_text(path: Path) -> str:
-    """The body's text, then the 版记 (the last section's footer); no page-number footers."""
-    document = docx.Document(str(path))
-    body = block_texts(document.element.body)
-    last = document.sections[-1]
-    assert not last.footer.is_linked_to_previous, "the 版记 section must have its own footer"
-    footers = [block_texts(last.footer._element)]
-    if document.settings.odd_and_even_pages_header_footer:
-        footers.append(block_texts(last.even_page_footer._element))
-    # The 版记 page may be odd or even in a word processor's layout: both footers must be it.
-    assert all(
-        seedtext.normalise("".join(f)) == seedtext.normalise("".join(footers[0])) for f in footers
-    ), footers
-    return "\n".join(body + footers[0])
-
-
-def pdf_page_text(page) -> str:
-    """A page's text top to bottom; each ruled table read row by row, each cell once."""
-    tables = page.find_tables()
-
-    def outside_tables(obj) -> bool:
-        centre_x, centre_y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
-        return not any(
-            t.bbox[0] <= centre_x <= t.bbox[2] and t.bbox[1] <= centre_y <= t.bbox[3]
-            for t in tables
-        )
-
-    blocks = [
-        (line["top"], line["text"])
-        for line in page.filter(outside_tables).extract_text_lines()
-        if not PAGE_NUMBER.match(line["text"].strip())
-    ]
-    for table in tables:
-        cells = [cell or "" for row in table.extract() for cell in row]
-        blocks.append((table.bbox[1], "\n".join(cells)))
-    return "\n".join(text for _, text in sorted(blocks, key=lambda block: block[0]))
-
-
-def pdf_text(path: Path) -> str:
-    with pdfplumber.open(path) as document:
-        return "\n".join(pdf_page_text(page) for page in document.pages)
-
-
-def page_count(path: Path) -> int:
-    with pdfplumber.open(path) as document:
-        return len(document.pages)
-
-
 @pytest.fixture(scope="module")
 def texts(rendered_notice) -> dict[str, str]:
     return {"docx": docx_text(rendered_notice.docx), "pdf": pdf_text(rendered_notice.pdf)}
-
-
-def first_difference(a: str, b: str, context: int = 30) -> str:
-    index = next(
-        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
-    )
-    return (
-        f"first difference at {index} (lengths {len(a)} / {len(b)}):\n"
-        f"  DOCX …{a[max(0, index - context) : index + context]}…\n"
-        f"  PDF  …{b[max(0, index - context) : index + context]}…"
-    )
 
 
 # --- 1. LibreOffice opens it --------------------------------------------------------------------
@@ -171,7 +83,7 @@ def test_rendering_twice_gives_identical_bytes(rendered_notice, tmp_path):
     """A second run, in another process with another hash seed and a later clock, is identical."""
     second = tmp_path / "forms-run-2"
     script = (
-        "import sys; from pathlib import Path; from generator.forms import run_forms; "
+        "import sys; from pathlib import Path; from generator.pipeline.forms import run_forms; "
         "run_forms(Path(sys.argv[1]), Path(sys.argv[2]))"
     )
     run_in_another_process(script, DATA, second, hash_seed="12345")
@@ -207,17 +119,3 @@ def test_docx_names_the_official_fonts(rendered_notice, font_map):
     }
     themed = {name: count for name, count in themed.items() if count}
     assert not themed, f"w:eastAsiaTheme attributes left (they override w:eastAsia): {themed}"
-
-
-def test_committed_template_is_what_its_script_generates(tmp_path):
-    """templates/docx/notice.docx and tools/make_docx_templates.py never drift apart."""
-    root = Path(__file__).resolve().parent.parent
-    subprocess.run(
-        [sys.executable, str(root / "tools" / "make_docx_templates.py"), str(tmp_path)],
-        check=True,
-        capture_output=True,
-    )
-    committed = (root / "templates" / "docx" / "notice.docx").read_bytes()
-    assert (tmp_path / "notice.docx").read_bytes() == committed, (
-        "run .venv/bin/python tools/make_docx_templates.py and commit the template"
-    )

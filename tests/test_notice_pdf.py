@@ -7,7 +7,6 @@ the left and 37 mm from the top; it holds 22 lines, so the line pitch is 225/22 
 
 from __future__ import annotations
 
-import io
 import re
 import statistics
 from collections import Counter
@@ -19,8 +18,7 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2
 import pytest
-from fontTools.ttLib import TTFont
-from pypdf import PdfReader
+from helpers import embedded_fonts
 
 MM = 25.4 / 72  # mm per PDF point
 PAGE_WIDTH, PAGE_HEIGHT = 210.0, 297.0
@@ -479,35 +477,6 @@ def test_imprint_printing_organ_and_date(pages, notice_context, rendered_notice)
 # --- 6. fonts -----------------------------------------------------------------------------------
 
 
-def embedded_fonts(pdf_path: Path) -> dict[str, str]:
-    """Return BaseFont (subset prefix removed) → the PostScript name of its embedded program."""
-    reader = PdfReader(pdf_path)
-    found: dict[str, str] = {}
-    for page in reader.pages:
-        resources = page.get("/Resources")
-        fonts = resources.get_object().get("/Font") if resources else None
-        if fonts is None:
-            continue
-        for reference in fonts.get_object().values():
-            font = reference.get_object()
-            descendants = [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
-            for descendant in descendants:
-                base = str(descendant["/BaseFont"]).lstrip("/").split("+", 1)[-1]
-                descriptor = descendant["/FontDescriptor"].get_object()
-                program = next(
-                    (
-                        descriptor[key]
-                        for key in ("/FontFile2", "/FontFile3", "/FontFile")
-                        if key in descriptor
-                    ),
-                    None,
-                )
-                assert program is not None, f"font {base} is not embedded"
-                with TTFont(io.BytesIO(program.get_object().get_data())) as embedded:
-                    found[base] = str(embedded["name"].getDebugName(6))
-    return found
-
-
 def test_embedded_fonts_are_those_of_the_font_map(rendered_notice, font_map):
     embedded = embedded_fonts(rendered_notice.pdf)
     mapped = {role: font.postscript_name for role, font in font_map.items()}
@@ -535,7 +504,7 @@ def renderer(font_map):
     ],
 )
 def test_character_missing_from_the_mapped_fonts_is_refused(renderer, character):
-    from generator.errors import FontError
+    from generator.model.errors import FontError
 
     html = (
         f'<html><body><p style="font-family: GW-FangSong">述职评议{character}考核</p></body></html>'
@@ -545,9 +514,9 @@ def test_character_missing_from_the_mapped_fonts_is_refused(renderer, character)
 
 
 def test_missing_font_file_names_the_role_and_the_remedy():
-    from generator.errors import FontError
-    from generator.fonts import load_font_map
-    from generator.model import FontChoice
+    from generator.model.campaign import FontChoice
+    from generator.model.errors import FontError
+    from generator.render.fonts import load_font_map
 
     with pytest.raises(FontError) as raised:
         load_font_map({"仿宋": FontChoice(name=None, file="/nonexistent.otf")})

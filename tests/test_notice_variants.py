@@ -7,12 +7,11 @@ import shutil
 import docx
 import pdfplumber
 import pytest
-
-from conftest import DATA
+from helpers import DATA
 
 
 def test_copy_to_appears_in_the_imprint_of_both_renderings(tmp_path):
-    from generator.forms import run_forms
+    from generator.pipeline.forms import run_forms
 
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
@@ -35,7 +34,7 @@ def test_copy_to_appears_in_the_imprint_of_both_renderings(tmp_path):
 
 
 def test_slow_font_subsetting_is_refused(monkeypatch):
-    from generator.errors import SlowRenderingError
+    from generator.model.errors import SlowRenderingError
     from generator.render import pdf
 
     monkeypatch.setattr(pdf.weasy_ffi, "harfbuzz_subset", None)

@@ -6,10 +6,7 @@ import re
 
 import docx
 import pytest
-from test_notice_docx import block_texts, pdf_text
-from test_notice_pdf import embedded_fonts
-
-from conftest import DATA
+from helpers import DATA, block_texts, embedded_fonts, pdf_text
 
 
 @pytest.fixture(scope="module")
@@ -18,9 +15,9 @@ def forms_folder(rendered_notice):
 
 
 def test_one_form_per_secretary_naming_them(forms_folder):
-    from generator.loading import load_campaign_data
+    from helpers import load_data
 
-    data = load_campaign_data(DATA)
+    data = load_data(DATA)
     branches = sum(1 for s in data.secretaries if s.role == "branch")
     for number, secretary in enumerate(data.secretaries, start=1):
         stem = forms_folder / f"{number:02d}-{secretary.name}"

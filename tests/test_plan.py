@@ -6,16 +6,17 @@ from datetime import date
 
 import pytest
 
-from generator.documents.title import text_width, title_lines
-from generator.errors import InputError
-from generator.numerals import chinese_date, chinese_number
-from generator.plan import Paragraph, read_plan
+from generator.load.plan import read_plan
+from generator.model.errors import InputError
+from generator.model.numerals import chinese_date, chinese_number
+from generator.model.paragraph import Paragraph
+from generator.render.geometry import text_width, title_lines
 
 
 def plan_of(tmp_path, text):
     path = tmp_path / "notice.md"
     path.write_text(text, encoding="utf-8")
-    return read_plan(path, "notice.md")
+    return read_plan(path.read_bytes(), "notice.md")
 
 
 def test_headings_items_and_run_in_headings(tmp_path):
@@ -68,7 +69,7 @@ def test_title_lines_keep_words_and_fit():
 
 
 def test_numbers_are_never_broken_across_lines():
-    from generator.fonts import load_font_map
+    from generator.render.fonts import load_font_map
     from generator.render.justify import Run, break_lines
 
     fangsong = load_font_map()["仿宋"].file

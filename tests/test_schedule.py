@@ -7,8 +7,6 @@ tests/test_notice_docx.py reads them: in reading order, each table cell once.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -16,11 +14,18 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
-from test_notice_docx import block_texts, first_difference, page_count, pdf_text
-from test_notice_pdf import embedded_fonts
+from helpers import (
+    DATA,
+    block_texts,
+    convert_with_libreoffice,
+    embedded_fonts,
+    first_difference,
+    page_count,
+    pdf_text,
+    run_in_another_process,
+)
 
 import seedtext
-from conftest import DATA, REPO, convert_with_libreoffice, run_in_another_process
 
 COLUMNS = ("序号", "述职人", "党组织", "述职方式", "必答题")
 CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
@@ -45,13 +50,13 @@ def forms_dir(rendered_notice) -> Path:
 
 
 @pytest.fixture(scope="module")
-def campaign(notice_inputs):
-    return notice_inputs.data.campaign
+def campaign(sample_data):
+    return sample_data.campaign
 
 
 @pytest.fixture(scope="module")
-def secretaries(notice_inputs):
-    return list(notice_inputs.data.secretaries)
+def secretaries(sample_data):
+    return list(sample_data.secretaries)
 
 
 @pytest.fixture(scope="module")
@@ -237,20 +242,9 @@ def test_rendering_twice_gives_identical_bytes(forms_dir, tmp_path):
     script = """if True:
         import sys
         from pathlib import Path
-        from generator.documents.report_template import report_template_files
-        from generator.documents.schedule import schedule_files
-        from generator.fonts import load_font_map
-        from generator.forms import FormsRun, load_inputs
-        from generator.progress import Progress
-        from generator.render.pdf import PdfRenderer
-        inputs = load_inputs(Path(sys.argv[1]))
-        renderer = PdfRenderer(load_font_map(inputs.data.campaign.fonts))
-        run = FormsRun(inputs, renderer, [], Progress(quiet=True))
-        for kind in (schedule_files, report_template_files):
-            for relative, content in kind(run).items():
-                target = Path(sys.argv[2]) / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(content)
+        from helpers import forms_context, write_kinds
+        context = forms_context(Path(sys.argv[1]))
+        write_kinds(context, ["schedule", "report_template"], Path(sys.argv[2]))
     """
     run_in_another_process(script, DATA, tmp_path, hash_seed="4321")
     second = sorted((tmp_path / "forms").rglob("*.*"))
@@ -258,16 +252,3 @@ def test_rendering_twice_gives_identical_bytes(forms_dir, tmp_path):
     for path in second:
         relative = path.relative_to(tmp_path / "forms")
         assert path.read_bytes() == (forms_dir / relative).read_bytes(), f"{relative} differs"
-
-
-def test_committed_templates_are_what_their_script_generates(tmp_path):
-    subprocess.run(
-        [sys.executable, str(REPO / "tools" / "make_docx_templates.py"), str(tmp_path)],
-        check=True,
-        capture_output=True,
-    )
-    for name in ("schedule.docx", "report.docx"):
-        committed = (REPO / "templates" / "docx" / name).read_bytes()
-        assert (tmp_path / name).read_bytes() == committed, (
-            f"{name}: run .venv/bin/python tools/make_docx_templates.py"
-        )

@@ -9,17 +9,20 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from helpers import load_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.assessment import Assessment, load_assessment
-from generator.ballot import Ballot
-from generator.errors import InputError
-from generator.loading import load_campaign_data
-from generator.scoring import distribution, round_half_up, score_secretary
+from generator.load.assessment import load_assessment
+from generator.load.folder import DataFolder
+from generator.model.assessment import Assessment
+from generator.model.ballot import Ballot
+from generator.model.errors import InputError
+from generator.model.figures import round_half_up
+from generator.score.scoring import distribution, score_secretary
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
-DATA = load_campaign_data(FIXTURE)
+DATA = load_data(FIXTURE)
 CAMPAIGN = DATA.campaign
 BRANCH, COMMITTEE = DATA.secretaries[0], DATA.secretaries[3]
 RESULTS_DATE = date(2022, 12, 19)
@@ -99,6 +102,11 @@ def test_a_major_failure_or_accountability_forces_poor(cause):
     assert result.interview_required and result.rectification_due == date(2023, 1, 18)
 
 
+def relative(problem, folder) -> str:
+    """Return a problem as printed, its file named relative to the folder."""
+    return str(problem).removeprefix(f"{folder.as_posix()}/")
+
+
 def test_an_override_needs_a_reason_and_never_lifts_a_forced_poor(tmp_path):
     path = tmp_path / "assessment.yaml"
     path.write_text(
@@ -107,18 +115,18 @@ def test_an_override_needs_a_reason_and_never_lifts_a_forced_poor(tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(InputError) as error:
-        load_assessment(path, "assessment.yaml", list(DATA.secretaries))
-    assert [str(p).split(" / ")[0] for p in error.value.problems] == [
+        load_assessment(DataFolder(tmp_path), list(DATA.secretaries))
+    assert [relative(p, tmp_path).split(" / ")[0] for p in error.value.problems] == [
         "assessment.yaml:5: b01.reason: 调整等次须写明理由（reason）"
     ]
     path.write_text(
         "c01:\n  grade: 较好\n  held_accountable: 被问责\n  reason: 认为可以\n", encoding="utf-8"
     )
-    assessment = load_assessment(path, "assessment.yaml", list(DATA.secretaries))["c01"]
+    assessment = load_assessment(DataFolder(tmp_path), list(DATA.secretaries))["c01"]
     with pytest.raises(InputError) as error:
         scored(COMMITTEE, ballots(COMMITTEE, "下评", [10] * 6), assessment)
     [problem] = error.value.problems
-    assert str(problem).startswith(
+    assert relative(problem, tmp_path).startswith(
         "assessment.yaml:2: grade: 综合评价等次依工作方案五（四）须确定为“差”"
     )
     assert "cannot lift it" in str(problem)
@@ -139,8 +147,8 @@ def test_assessment_for_an_unknown_secretary_or_field_is_an_error(tmp_path):
     path = tmp_path / "assessment.yaml"
     path.write_text("x99:\n  problems: [一]\nb01:\n  problem: [二]\n", encoding="utf-8")
     with pytest.raises(InputError) as error:
-        load_assessment(path, "assessment.yaml", list(DATA.secretaries))
-    messages = [str(p) for p in error.value.problems]
+        load_assessment(DataFolder(tmp_path), list(DATA.secretaries))
+    messages = [relative(p, tmp_path) for p in error.value.problems]
     assert messages[0].startswith("assessment.yaml:1: x99: 未知的述职人编号 x99 / unknown")
     assert messages[1].startswith("assessment.yaml:4: b01.problem: 未知字段 problem")
 

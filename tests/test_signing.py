@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.serialization import (
     pkcs12,
 )
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from helpers import load_data
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
@@ -38,9 +39,9 @@ from pypdf.generic import (
 )
 
 from generator.archive import demo_signer, signing
-from generator.errors import InputError
-from generator.loading import load_campaign_data
-from generator.model import PASSPHRASE_ENV, SigningChoice
+from generator.model.campaign import PASSPHRASE_ENV, SigningChoice
+from generator.model.errors import InputError
+from generator.output.staging import Staging
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
 FIELD = "署名"
@@ -145,7 +146,7 @@ def new_key() -> rsa.RSAPrivateKey:
 def demo(tmp_path_factory) -> tuple[Path, object, signing.Signer]:
     """Return a campaign without signing settings, its data folder and its (demo) signer."""
     data = copy_campaign(tmp_path_factory.mktemp("demo"))
-    campaign = load_campaign_data(data).campaign
+    campaign = load_data(data).campaign
     return data, campaign, signing.load_signer(data, campaign)
 
 
@@ -178,14 +179,14 @@ def configured(tmp_path: Path, committee_ca, monkeypatch: pytest.MonkeyPatch) ->
 def load_problems(data: Path) -> list[str]:
     """Return the problems loading the signer reports, as printed."""
     with pytest.raises(InputError) as caught:
-        signing.load_signer(data, load_campaign_data(data).campaign)
+        signing.load_signer(data, load_data(data).campaign)
     return [str(problem) for problem in caught.value.problems]
 
 
 def test_signing_settings_are_read_with_defaults(tmp_path: Path) -> None:
     data = copy_campaign(tmp_path)
     configure_signing(data, SIGNING_YAML + "  timestamp_url: http://tsa.example/tsr\n")
-    choice = load_campaign_data(data).campaign.signing
+    choice = load_data(data).campaign.signing
     assert choice == SigningChoice(
         Path("keys/signer.p12"), PASSPHRASE_ENV, Path("keys/ca.pem"), "http://tsa.example/tsr"
     )
@@ -198,7 +199,7 @@ def test_signing_settings_problems_are_located(tmp_path: Path) -> None:
         data, "signing:\n  pkcs12: a.p12\n  passphrase_env: 1PASS\n  timestamp_url: tsa\n  key: x\n"
     )
     with pytest.raises(InputError) as caught:
-        load_campaign_data(data)
+        load_data(data)
     file = f"{data.as_posix()}/campaign.yaml"
     assert [str(problem) for problem in caught.value.problems] == [
         f"{file}:29: signing.passphrase_env: 须为环境变量名（字母、数字、下划线，不以数字开头），"
@@ -230,7 +231,7 @@ def test_a_run_that_loses_the_race_keeps_the_winners_signer(demo) -> None:
     # the second of two runs starting together finds the folder made when it renames its own
     data, _, signer = demo
     demo_signer._create(data / demo_signer.DEMO_DIR, "中共测试镇委员会")
-    assert signing.load_signer(data, load_campaign_data(data).campaign) == signer
+    assert signing.load_signer(data, load_data(data).campaign) == signer
     assert [p.name for p in data.iterdir() if p.name.startswith(".demo-signer")] == [".demo-signer"]
 
 
@@ -291,7 +292,7 @@ def test_poppler_finds_the_signature_valid(demo, tmp_path: Path) -> None:
 
 
 def test_the_committees_pkcs12_signs(configured: Path, committee_ca) -> None:
-    campaign = load_campaign_data(configured).campaign
+    campaign = load_data(configured).campaign
     signer = signing.load_signer(configured, campaign)
     assert not signer.is_demo and signer.subject() == "CN=中共测试镇委员会"
     roots = signing.trust_roots(configured, campaign)
@@ -344,7 +345,7 @@ def test_a_missing_trust_root_is_reported(configured) -> None:
     path = configured / "keys" / "ca.pem"
     path.unlink()
     with pytest.raises(InputError) as caught:
-        signing.trust_roots(configured, load_campaign_data(configured).campaign)
+        signing.trust_roots(configured, load_data(configured).campaign)
     assert [str(problem) for problem in caught.value.problems] == [
         f"{configured.as_posix()}/campaign.yaml:29: signing.trust_root: 找不到文件 {path} / "
         f"{path} not found"
@@ -375,14 +376,20 @@ def test_a_timestamp_makes_it_pades_b_t(demo, committee_ca, monkeypatch) -> None
     assert status.bottom_line and status.timestamp_validity.valid
 
 
-def test_sign_pdfs_signs_each_under_its_name(demo) -> None:
+def test_sign_files_signs_each_in_its_place(demo, tmp_path) -> None:
     data, campaign, signer = demo
+    staging = Staging(tmp_path / "out", secretaries=5)
     pdfs = {f"letters/{n:02d}.pdf": blank_pdf(with_field=n % 2 == 0) for n in range(1, 6)}
-    signed, beside = signing.sign_pdfs(pdfs, signer, meanwhile=lambda: "bundle")
-    assert list(signed) == list(pdfs) and beside == "bundle"
-    for name, pdf in signed.items():
-        assert pdf.startswith(pdfs[name])
-        assert_sound(pdf, signing.trust_roots(data, campaign))
+    for name, pdf in pdfs.items():
+        staging.write_file(name, pdf, "test")
+    beside = signing.sign_files(staging, list(pdfs), signer, meanwhile=lambda: "bundle")
+    assert beside == "bundle"
+    for name, pdf in pdfs.items():
+        assert staging.path(name).read_bytes() == pdf, "unsigned until swapped in"
+        staging.swap_in(name)
+        signed = staging.path(name).read_bytes()
+        assert signed.startswith(pdf) and len(signed) > len(pdf)
+        assert_sound(signed, signing.trust_roots(data, campaign))
 
 
 def _fonts_in(xobject) -> list:

@@ -15,24 +15,17 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
+from helpers import load_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.errors import InputError
-from generator.loading import load_campaign_data
-from generator.serials import IssuedBallot, issue_ballots
-from generator.tally import (
-    COLUMNS,
-    INSTRUCTIONS,
-    STATUS_LABELS,
-    TallyRow,
-    read_tally,
-    read_tally_workbook,
-    sources_of,
-    tally_files,
-    tally_workbook,
-    untouched,
-)
+from generator.documents.tally_workbook import tally_files, tally_workbook
+from generator.load.ballots.tally import TallyRow, read_tally
+from generator.model.ballot import IssuedBallot
+from generator.model.errors import InputError
+from generator.model.serials import issue_ballots
+from generator.model.tally import COLUMNS, INSTRUCTIONS, STATUS_LABELS, sources_of
+from generator.output.names import document_path
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SECRET = bytes(range(32))
@@ -42,7 +35,7 @@ SHOWN = "ballots/计票表-录入A.xlsx"
 @pytest.fixture(scope="module")
 def sample():
     """The sample campaign, its secretaries and the serials issued with a fixed secret."""
-    data = load_campaign_data(DATA)
+    data = load_data(DATA)
     secretaries = list(data.secretaries)
     sample = SimpleNamespace(
         campaign=data.campaign,
@@ -148,8 +141,8 @@ def test_same_inputs_give_the_same_bytes(sample, workbook_bytes):
 
 
 def test_the_kind_writes_both_files(sample):
-    files = tally_files(sample)
-    assert sorted(files) == ["forms/计票表-录入A.xlsx", "forms/计票表-录入B.xlsx"]
+    paths = [document_path(d, 2) for d in tally_files(sample, sample.secretaries)]
+    assert sorted(paths) == ["forms/计票表-录入A.xlsx", "forms/计票表-录入B.xlsx"]
 
 
 def unzipped(data: bytes) -> dict[str, str]:
@@ -204,7 +197,7 @@ def test_a_workbook_saved_by_libreoffice_reads_the_same(sample, workbook_path, t
     rows = fill(workbook_path, sample, ENTRIES_BY_HAND)
     soffice(tmp_path, "xlsx:Calc MS Excel 2007 XML", workbook_path, tmp_path / "lo-saved")
     resaved = tmp_path / "lo-saved" / workbook_path.name
-    assert read_tally_workbook(resaved, SHOWN, sample.sources) == rows
+    assert list(read_tally(resaved.read_bytes(), SHOWN, sample.sources).rows) == rows
 
 
 # --- round trip ---------------------------------------------------------------------------------
@@ -257,7 +250,7 @@ def test_what_is_typed_reads_back_unchanged(sample, workbook_bytes, tmp_path, en
     path = tmp_path / "filled.xlsx"
     path.write_bytes(workbook_bytes)
     expected = fill(path, sample, entries)
-    tally = read_tally(path, SHOWN, sample.sources)
+    tally = read_tally(path.read_bytes(), SHOWN, sample.sources)
     assert list(tally.rows) == expected
     entered = {row.ballot_id for row in expected}
     assert list(tally.untouched) == [
@@ -267,10 +260,11 @@ def test_what_is_typed_reads_back_unchanged(sample, workbook_bytes, tmp_path, en
 
 def test_untouched_rows_are_not_entered(sample, workbook_path):
     fill(workbook_path, sample, ENTRIES_BY_HAND)
-    left = untouched(workbook_path, SHOWN)
+    tally = read_tally(workbook_path.read_bytes(), SHOWN)
+    left = tally.untouched
     assert len(left) == len(sample.issued) - len(ENTRIES_BY_HAND)
     assert all(isinstance(b, IssuedBallot) for b in left)
-    blank = read_tally_workbook(workbook_path, SHOWN)[1]
+    blank = tally.rows[1]
     assert (blank.status, blank.score) == ("blank", None)  # returned blank, not "not returned"
     assert blank.cell("problems") == blank.where.replace("!E", "!G")
 
@@ -282,7 +276,7 @@ def test_lenient_forms_of_score_and_status_are_accepted(sample, workbook_path):
     sheet["E3"] = 8.0
     sheet["F4"], sheet["G4"] = " 废票 ", "  两处打勾  "
     book.save(workbook_path)
-    rows = read_tally_workbook(workbook_path, SHOWN)
+    rows = read_tally(workbook_path.read_bytes(), SHOWN).rows
     assert [(r.score, r.status, r.problems) for r in rows] == [
         (7, "valid", ""),
         (8, "valid", ""),
@@ -392,7 +386,7 @@ def test_a_file_that_is_not_xlsx_is_an_input_error(tmp_path):
 
 def read_errors(path: Path, sources) -> list[str]:
     with pytest.raises(InputError) as caught:
-        read_tally(path, SHOWN, sources)
+        read_tally(path.read_bytes(), SHOWN, sources)
     return [str(problem) for problem in caught.value.problems]
 
 

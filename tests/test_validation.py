@@ -10,11 +10,11 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import load_data
 
-from generator.errors import InputError
-from generator.loading import load_campaign_data
-from generator.model import Secretary
-from generator.yamlmarks import load_yaml
+from generator.load.yamlmarks import load_yaml
+from generator.model.campaign import Secretary
+from generator.model.errors import InputError
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
 SAMPLE = Path(__file__).parent.parent / "data"
@@ -48,7 +48,7 @@ def edit(path: Path, old: str, new: str) -> None:
 def problems_in(data: Path) -> list[str]:
     """Return every problem reported for the data folder, as printed."""
     with pytest.raises(InputError) as caught:
-        load_campaign_data(data)
+        load_data(data)
     return [str(problem) for problem in caught.value.problems]
 
 
@@ -63,7 +63,7 @@ def write_xlsx(path: Path, rows: list[list[object]]) -> None:
 
 
 def test_minimal_campaign_loads_with_defaults(data: Path) -> None:
-    loaded = load_campaign_data(data)
+    loaded = load_data(data)
     campaign = loaded.campaign
     assert campaign.issuer.town == "测试镇"
     assert campaign.notice.copy_to == ()
@@ -72,25 +72,25 @@ def test_minimal_campaign_loads_with_defaults(data: Path) -> None:
     assert campaign.fonts == {}
     assert [s.id for s in loaded.secretaries] == ["b01", "b02", "b03", "c01"]
     assert loaded.secretaries[1].gender is None
-    assert loaded.notice_md == data / "notice.md"
+    assert loaded.plan and loaded.plan[0].kind in ("h1", "h2", "body")
 
 
 def test_weights_load_exactly(data: Path, tmp_path: Path) -> None:
-    weights = load_campaign_data(data).campaign.rules.weights
+    weights = load_data(data).campaign.rules.weights
     assert weights["branch"] == {"上述": Fraction(7, 10), "下评": Fraction(3, 10)}
     assert Fraction(7, 10) + Fraction(3, 10) == sum(weights["branch"].values()) == 1
     plain = tmp_path / "w.yaml"
     plain.write_text("w: {a: 0.7, b: 0.3, c: 1.0}\n", encoding="utf-8")
-    loaded = load_yaml(plain, "w.yaml")
+    loaded = load_yaml(plain.read_bytes(), "w.yaml")
     assert loaded["w"] == {"a": Decimal("0.7"), "b": Decimal("0.3"), "c": Decimal("1.0")}
     assert all(type(value) is Decimal for value in loaded["w"].values())
 
 
 def test_yaml_keeps_lines(data: Path) -> None:
-    loaded = load_yaml(data / "campaign.yaml", "data/campaign.yaml")
+    loaded = load_yaml((data / "campaign.yaml").read_bytes(), "data/campaign.yaml")
     assert loaded.key_lines["deadline"] == 15
     assert loaded["rules"]["weights"].key_lines["committee"] == 22
-    secretaries = load_yaml(data / "secretaries.yaml", "data/secretaries.yaml")
+    secretaries = load_yaml((data / "secretaries.yaml").read_bytes(), "data/secretaries.yaml")
     assert secretaries.item_lines == [1, 12, 18, 27]
     assert secretaries[0]["appointed"] == date(2020, 4, 1)
 
@@ -324,7 +324,7 @@ def test_xlsx_reads_dates_and_list_cells(data: Path) -> None:
             ],
         ],
     )
-    first, second = load_campaign_data(data).secretaries
+    first, second = load_data(data).secretaries
     assert first.appointed == date(2020, 4, 1)
     assert first.key_issues == ("集体经济", "流动党员")
     assert second.key_issues == ("主体责任", "乡村振兴")
@@ -369,7 +369,7 @@ def test_several_problems_reported_at_once(data: Path) -> None:
 def test_yaml_syntax_error_names_its_line(data: Path) -> None:
     edit(data / "campaign.yaml", "  mode: 现场", "  mode: 现场: 线上")
     with pytest.raises(InputError) as caught:
-        load_campaign_data(data)
+        load_data(data)
     [problem] = [p for p in caught.value.problems if p.file == "data/campaign.yaml"]
     assert (problem.file, problem.where.split(":")[0], problem.field) == (
         "data/campaign.yaml",
@@ -390,7 +390,7 @@ def test_deleting_any_line_is_reported_never_crashes(data: Path, name: str) -> N
     for index in range(len(lines)):
         (data / name).write_text("".join(lines[:index] + lines[index + 1 :]), encoding="utf-8")
         try:
-            load_campaign_data(data)
+            load_data(data)
         except InputError as e:
             assert all(problem.zh and problem.en for problem in e.problems)
 
@@ -399,7 +399,7 @@ def test_deleting_any_line_is_reported_never_crashes(data: Path, name: str) -> N
     not (SAMPLE / "campaign.yaml").exists(), reason="sample campaign not written yet"
 )
 def test_sample_campaign_loads() -> None:
-    loaded = load_campaign_data(SAMPLE)
+    loaded = load_data(SAMPLE)
     assert loaded.secretaries
     assert sum(loaded.campaign.rules.weights["branch"].values()) == 1
 
@@ -407,10 +407,10 @@ def test_sample_campaign_loads() -> None:
 def test_scores_are_kept_out_of_the_circular_unless_the_campaign_publishes_them(
     data: Path,
 ) -> None:
-    assert load_campaign_data(data).campaign.publish_scores is False
+    assert load_data(data).campaign.publish_scores is False
     with (data / "campaign.yaml").open("a", encoding="utf-8") as file:
         file.write("results:\n  date: 2022-12-19\n  publish_scores: true\n")
-    campaign = load_campaign_data(data).campaign
+    campaign = load_data(data).campaign
     assert campaign.publish_scores is True
     assert campaign.results_date == date(2022, 12, 19)
 

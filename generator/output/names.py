@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..documents.kind import Document
 from ..model.limits import FILE_NAME_MAX_BYTES
 
 REPLACED = set('/\\:*?"<>|')  # separators, and what Windows refuses in a name
@@ -44,6 +45,17 @@ def personal_name(number: int, width: int, name: str, stem: str, suffix: str) ->
     head, tail = f"{number:0{width}d}-", safe_part(stem) + suffix
     room = FILE_NAME_MAX_BYTES - len((head + tail).encode())
     return head + (safe_part(name, room) or SUBSTITUTE) + tail
+
+
+def document_path(document: Document, width: int) -> str:
+    """Return where a document goes under --out, named from its kind's declaration."""
+    kind = document.kind
+    if document.secretary is not None:
+        s = document.secretary
+        name = personal_name(s.number, width, s.name, kind.stem, document.suffix)
+    else:
+        name = safe_part(document.name or kind.stem) + document.suffix
+    return f"{kind.folder}/{name}" if kind.folder else name
 
 
 def _cut(text: str, max_bytes: int) -> str:

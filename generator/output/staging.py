@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 
 from ..documents.kind import Document
 from ..model.errors import PipelineError
-from .names import number_width, personal_name, safe_part
+from .names import document_path, number_width
 
 STAGING, OLD, LOCK = ".{}.staging-", ".{}.old-", ".{}.lock"
 RENAME_EXCHANGE, AT_FDCWD = 2, -100
@@ -89,19 +89,9 @@ class Staging:
             carried.append(relative)
         return carried
 
-    def document_path(self, document: Document) -> str:
-        """Return where a document goes under --out, named from its kind's declaration."""
-        kind = document.kind
-        if document.secretary is not None:
-            s = document.secretary
-            name = personal_name(s.number, self.width, s.name, kind.stem, document.suffix)
-        else:
-            name = safe_part(document.name or kind.stem) + document.suffix
-        return f"{kind.folder}/{name}" if kind.folder else name
-
     def write(self, document: Document) -> Written:
         """Write a document's file; refuse a path written before, in any worker."""
-        relative = self.document_path(document)
+        relative = document_path(document, self.width)
         secretary = document.secretary.id if document.secretary else None
         return self.write_file(
             relative, document.content, document.kind.key, secretary, document.pages

@@ -1,20 +1,16 @@
-"""Generate the docxtpl templates in templates/docx/ (run: .venv/bin/python tools/make_docx_templates.py).
+"""What every DOCX template shares (the GB/T 9704 page, grid and named styles), and the 通知's.
 
 The templates are ordinary Word files a clerk can open and restyle: every paragraph has a named
-style (正文, 一级标题, …) with the official font set for East Asian text. This script is their
-source; it is kept so a template can be rebuilt after a change of layout.
+style (正文, 一级标题, …) with the official font set for East Asian text.
 """
 
 from __future__ import annotations
 
 import copy
-import importlib
 import io
 import re
-import sys
 import zipfile
 from datetime import datetime
-from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_SECTION
@@ -25,11 +21,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from generator.fonts import load_font_map
-from generator.render.docx import deterministic_zip
+from ...render.docx import deterministic_zip
 
-TARGET = Path(__file__).resolve().parent.parent / "templates" / "docx"
 LINE = Pt(28.95)  # 225 mm / 22 lines, as Word's grid gives it (579 twips)
 TEMPLATE_DATE = datetime(2022, 1, 1)  # fixed, so the same script gives the same bytes
 RED = RGBColor(0xE6, 0x00, 0x00)
@@ -388,8 +381,8 @@ def templated(xml: str) -> str:
 EAST_ASIA_THEME = re.compile(rb'\s+w:eastAsiaTheme="[^"]*"')
 
 
-def save(doc: Document, target: Path) -> None:
-    """Save the document with its placeholders replaced by Jinja expressions.
+def template_bytes(doc: Document) -> bytes:
+    """Return the document's bytes with its placeholders replaced by Jinja expressions.
 
     The built-in styles of python-docx's default template (Heading 1–9, Title, Subtitle, the
     table styles; in styles.xml and stylesWithEffects.xml) carry w:eastAsiaTheme, which would
@@ -411,7 +404,7 @@ def save(doc: Document, target: Path) -> None:
     with zipfile.ZipFile(buffer := io.BytesIO(), "w", zipfile.ZIP_DEFLATED) as zout:
         for name, data in entries.items():
             zout.writestr(name, data)
-    target.write_bytes(deterministic_zip(buffer.getvalue()))
+    return deterministic_zip(buffer.getvalue())
 
 
 def build_evaluation_form(fonts) -> Document:
@@ -422,21 +415,3 @@ def build_evaluation_form(fonts) -> Document:
 
 
 TEMPLATES = {"notice.docx": build_notice, "evaluation_form.docx": build_evaluation_form}
-
-
-def all_templates() -> dict:
-    """Return template name → builder: this file's and every tools/docx_*.py module's TEMPLATES."""
-    templates = dict(TEMPLATES)
-    for module_file in sorted(Path(__file__).parent.glob("docx_*.py")):
-        module = importlib.import_module(module_file.stem)
-        templates.update(module.TEMPLATES)
-    return templates
-
-
-if __name__ == "__main__":
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else TARGET
-    folder.mkdir(parents=True, exist_ok=True)
-    fonts = load_font_map()
-    for name, build in all_templates().items():
-        save(build(fonts), folder / name)
-        print(f"wrote {folder / name}")

@@ -1,8 +1,8 @@
 """The docxtpl templates of the 述职安排 (schedule.docx) and of the 述职报告模板 (report.docx).
 
-Saved by tools/make_docx_templates.py with the other templates. The 述职安排 renders the context
+Built with the other templates by `make templates` (python -m generator.documents.docx_builders). The 述职安排 renders the context
 of generator/documents/schedule.py as `c`, the 述职报告模板 that of report_template.py as `r`.
-Column widths are those of templates/html/schedule.css.
+Column widths are those of generator/templates/html/schedule.css.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
-from make_docx_templates import base_document, page_number_footer, set_grid, tag
+from .common import base_document, page_number_footer, set_grid, tag
 
 CHAR = 15.79  # pt: one 3号 character on the 28-character grid
 COLUMNS = ("序号", "述职人", "党组织", "述职方式", "必答题")
-WIDTHS = (Mm(12), Mm(17.5), Mm(27), Mm(27), Mm(72.5))  # as templates/html/schedule.css
+WIDTHS = (Mm(12), Mm(17.5), Mm(27), Mm(27), Mm(72.5))  # as generator/templates/html/schedule.css
 CELLS = ("{{ s.number }}", "{{ s.name }}", "{{ s.organization }}", "{{ s.mode }}")
 
 

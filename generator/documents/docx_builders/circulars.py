@@ -1,10 +1,10 @@
 """The docxtpl templates of the 通报 and 备案 report (official_letter.docx) and of the 整改清单
 (rectification.docx).
 
-Saved by tools/make_docx_templates.py with the other templates. official_letter.docx renders an
+Built with the other templates by `make templates` (python -m generator.documents.docx_builders). official_letter.docx renders an
 OfficialLetter (generator/documents/outcome.py) as `c`, rectification.docx a RectificationList
 (generator/documents/rectification.py) as `c`. Column widths are those of
-templates/html/official_letter.css and rectification.css.
+generator/templates/html/official_letter.css and rectification.css.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_T
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from docx_schedule import (
+from .schedule import (
     CHAR,
     cell_margins,
     numbered_pages,
@@ -24,7 +24,7 @@ from docx_schedule import (
     signature_block,
     title_block,
 )
-from make_docx_templates import (
+from .common import (
     add_style,
     base_document,
     page_number_footer,
@@ -33,7 +33,7 @@ from make_docx_templates import (
     tag,
 )
 
-# Column widths, as templates/html/official_letter.css and rectification.css.
+# Column widths, as generator/templates/html/official_letter.css and rectification.css.
 PARTICIPATION_WIDTHS = (Mm(26), *[Mm(21.66)] * 6)
 GRADE_WIDTHS = (Mm(12), Mm(56), Mm(17), Mm(19), Mm(13), Mm(39))
 RECTIFICATION_WIDTHS = (Mm(14), Mm(92), Mm(78), Mm(42), Mm(26))
