@@ -16,8 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.loading import load_campaign_data
-from generator.serials import campaign_secret, issue_ballots
+from generator.load.data import load_campaign_data
+from generator.load.folder import DataFolder
+from generator.load.secret import campaign_secret
+from generator.model.serials import issue_ballots
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SEED = 2022
@@ -131,7 +133,7 @@ def assessment_yaml(secretaries, rng: random.Random) -> str:
 
 
 def main() -> None:
-    data = load_campaign_data(DATA)
+    data = load_campaign_data(DataFolder(DATA))
     secretaries = list(data.secretaries)
     secret, _ = campaign_secret(DATA)
     issued = issue_ballots(data.campaign, secretaries, secret)

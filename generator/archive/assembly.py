@@ -23,7 +23,7 @@ from .archival import JSON
 from .bundle import build_bundle, bundle_name
 from .manifest import MANIFEST, OutputFile, embedded_inputs, manifest_json
 from .pdfa import AssociatedFile
-from .signing import Signer, sign_files, sign_pdf
+from .signing import Signer, sign_file, sign_files
 
 ARCHIVE = "archive"  # the archive's own folder under --out
 BUNDLE_FIELD = "档案签名"
@@ -41,27 +41,26 @@ def assemble_archive(
     """Sign what is signed, build and sign the bundle, write the manifest; return every record."""
     progress.say("签名并汇编档案 / signing and bundling …")
     to_sign = [w.path for w in written if _declared(w, signed=True)]
-    bundle = sign_files(
-        staging,
-        to_sign,
-        signer,
-        meanwhile=partial(build_bundle, context, staging, written, embedded_inputs(inputs), signer.is_demo),
-    )
+    name = bundle_name(context.campaign.year)
+    unsigned = staging.aside_path(name)
+    embedded = embedded_inputs(inputs)
+    bundle = partial(build_bundle, context, staging, written, embedded, signer.is_demo, unsigned)
+    sign_files(staging, to_sign, signer, meanwhile=bundle)
     final = [_swapped(staging, w) if w.path in to_sign else w for w in written]
     outputs = [
         OutputFile(w.path, w.size, w.sha256, signed=w.path in to_sign, pdfa=_declared(w))
         for w in final
     ] + [_carried(staging, path) for path in carried]
-    name = bundle_name(context.campaign.year)
     manifest = manifest_json(_campaign(context), _signer(signer), name, inputs, outputs)
     attached = AssociatedFile(
         "manifest.json", manifest, JSON, "文件清单 / the manifest", "Supplement"
     )
-    signed_bundle = sign_pdf(bundle, signer, BUNDLE_FIELD, attached=[attached])
+    sign_file(unsigned, staging.path(name), signer, BUNDLE_FIELD, attached=[attached])
+    unsigned.unlink()
     return [
         *final,
         staging.write_file(MANIFEST, manifest, ARCHIVE),
-        staging.write_file(name, signed_bundle, ARCHIVE),
+        staging.record(name, ARCHIVE),
     ]
 
 

@@ -1,6 +1,7 @@
 """The archive bundle: one PDF/A-3b with a cover, a table of contents and every archived document.
 
-The bundle is assembled in one pypdf writer from the documents' PDF/A pages (before their own
+The bundle is written document by document by a streaming writer (streaming_pdf.py), so its
+memory does not grow with the campaign, from the documents' PDF/A pages (before their own
 signatures: a signature belongs to its file, not to a copy of its pages), then declared PDF/A
 itself, so its claims hold for what it is: its XMP, OutputIntent and associated files (results.json
 and the inputs) are written for the bundle, not inherited from a part. Bookmarks go by secretary,
@@ -9,14 +10,12 @@ then document kind; page labels number the documents' pages from 1, as the table
 
 from __future__ import annotations
 
-import hashlib
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, NameObject
+from pypdf.generic import DictionaryObject
 
 from ..documents.context import LettersContext
 from ..documents.kind import Kind
@@ -27,7 +26,8 @@ from ..output.staging import Staging, Written
 from ..render.geometry import title_lines
 from ..render.templating import html_environment
 from .archival import JSON, RESULTS
-from .pdfa import ArchiveMetadata, AssociatedFile, declare_pdfa
+from .pdfa import PDF_VERSION, ArchiveMetadata, AssociatedFile, file_id, info_entries, pdfa_catalog
+from .streaming_pdf import OutlineItem, StreamingPdfWriter
 
 CAMPAIGN_HEADING = "综合材料"
 TITLE_CHARS = 14  # the cover's title lines, in characters of its 26 pt
@@ -60,32 +60,42 @@ def build_bundle(
     written: Sequence[Written],
     inputs: Sequence[AssociatedFile],
     demo: bool,
-) -> bytes:
-    """Return the unsigned bundle of the pack's PDFs (before their own signatures)."""
+    target: Path,
+) -> None:
+    """Write the unsigned bundle of the pack's PDFs (before their own signatures) to `target`."""
     sections = arrange(context, written)
-    pdfs = {p.path: staging.path(p.path).read_bytes() for s in sections for p in s.parts}
-    readers = {path: PdfReader(io.BytesIO(pdf)) for path, pdf in pdfs.items()}
-    front = PdfReader(io.BytesIO(render_front(context, sections, demo)))
-    writer = PdfWriter()
-    for page in front.pages:
-        writer.add_page(page)
-    offset = len(front.pages) - 1  # body page n is writer page offset + n
-    for section in sections:
-        parent = writer.add_outline_item(
-            title=section.heading, page_number=offset + section.parts[0].first_page
+    digests = {w.path: bytes.fromhex(w.sha256) for w in written}
+    with open(target, "xb") as stream:
+        writer = StreamingPdfWriter(stream, PDF_VERSION)
+        front = writer.append_pages(render_front(context, sections, demo))
+        offset = len(front) - 1  # body page n (from 1) is the bundle's page index offset + n
+        for section in sections:
+            for part in section.parts:
+                writer.append_pages(staging.path(part.path), drop_annotation=_signature_widget)
+        writer.add_outline([_bookmarks(section, offset) for section in sections])
+        writer.set_page_label(0, prefix="封面")
+        if len(front) > 1:
+            writer.set_page_label(1, style="/r")
+        writer.set_page_label(len(front), style="/D")
+        parts = sorted(p.path for section in sections for p in section.parts)
+        identity = b"".join(digests[path] for path in parts)
+        metadata, data = bundle_metadata(context), bundle_data(context, inputs)
+        writer.finish(
+            file_id=file_id(metadata, data, identity),
+            catalog=pdfa_catalog(writer.add_object, metadata, data),
+            info=info_entries(metadata),
         )
-        for part in section.parts:
-            for page in readers[part.path].pages:
-                _drop_signature_widgets(writer.add_page(page))
-            writer.add_outline_item(
-                title=part.name, page_number=offset + part.first_page, parent=parent
-            )
-    _label_pages(writer, len(front.pages))
-    identity = b"".join(hashlib.sha256(pdfs[path]).digest() for path in sorted(pdfs))
-    declare_pdfa(writer, bundle_metadata(context), bundle_data(context, inputs), identity)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+
+
+def _bookmarks(section: Section, offset: int) -> OutlineItem:
+    """Return a section's bookmark, its documents' under it."""
+    children = tuple(OutlineItem(part.name, offset + part.first_page) for part in section.parts)
+    return OutlineItem(section.heading, offset + section.parts[0].first_page, children)
+
+
+def _signature_widget(annotation: DictionaryObject) -> bool:
+    """Say whether an annotation is a document's own signature field: it signs that file only."""
+    return annotation.get("/FT") == "/Sig"
 
 
 def bundled_kinds(section: str) -> list[Kind[Any]]:
@@ -176,23 +186,3 @@ def bundle_data(
     """Return what the bundle carries besides its pages: results.json and the inputs."""
     data = context.results.to_json()
     return [AssociatedFile(RESULTS, data, JSON, "评议结果 / the results", "Data"), *inputs]
-
-
-def _drop_signature_widgets(page) -> None:
-    """Remove a document's own signature field from its copy: it signs that file, not this one."""
-    annotations = page.get("/Annots")
-    if annotations is None:
-        return
-    kept = [a for a in annotations if a.get_object().get("/FT") != "/Sig"]
-    if kept:
-        page[NameObject("/Annots")] = ArrayObject(kept)
-    else:
-        del page[NameObject("/Annots")]
-
-
-def _label_pages(writer: PdfWriter, front_pages: int) -> None:
-    """Label the cover 封面, the contents i, ii…, and the documents' pages 1, 2…"""
-    writer.set_page_label(0, 0, prefix="封面")
-    if front_pages > 1:
-        writer.set_page_label(1, front_pages - 1, style="/r")
-    writer.set_page_label(front_pages, len(writer.pages) - 1, style="/D")

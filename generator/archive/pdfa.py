@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from importlib.resources import files
@@ -25,8 +25,10 @@ from pypdf.generic import (
     ByteStringObject,
     DecodedStreamObject,
     DictionaryObject,
+    IndirectObject,
     NameObject,
     NumberObject,
+    PdfObject,
     TextStringObject,
 )
 
@@ -35,6 +37,7 @@ CREATOR = "shuzhi-pingyi 述职评议考核文书生成"
 SRGB_PROFILE = files("weasyprint.pdf").joinpath("sRGB2014.icc").read_bytes()  # from WeasyPrint
 PDF_VERSION = "%PDF-1.7"
 CHINA_OFFSET = "+08:00"  # the documents are dated in China
+Add = Callable[[PdfObject], IndirectObject]  # a writer's way to add an indirect object
 
 
 class _CloneCountNotice(logging.Filter):
@@ -93,20 +96,36 @@ def declare_pdfa(
 ) -> None:
     """Add what PDF/A-3b asks of a document whose fonts are embedded; `identity` seeds its /ID."""
     writer.pdf_header = PDF_VERSION  # pypdf writes 1.3; PDF/A-3 is PDF 1.7 (associated files)
-    writer.add_metadata(_info(metadata))
+    writer.add_metadata(info_entries(metadata))
     catalog = writer._root_object
-    catalog[NameObject("/Metadata")] = writer._add_object(_xmp_stream(metadata))
-    catalog[NameObject("/OutputIntents")] = ArrayObject(
-        [writer._add_object(_output_intent(writer))]
-    )
+    for key, value in pdfa_catalog(writer._add_object, metadata, associated).items():
+        catalog[NameObject(key)] = value
+    digest = file_id(metadata, associated, identity)
+    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])  # no public API
+
+
+def pdfa_catalog(
+    add: Add, metadata: ArchiveMetadata, associated: Sequence[AssociatedFile]
+) -> dict[str, PdfObject]:
+    """Return the catalogue's PDF/A entries: XMP, sRGB OutputIntent, associated files."""
+    entries: dict[str, PdfObject] = {
+        "/Metadata": add(_xmp_stream(metadata)),
+        "/OutputIntents": ArrayObject([add(_output_intent(add))]),
+    }
     if associated:
-        specs = [_file_spec(writer, item, metadata.created) for item in associated]
-        catalog[NameObject("/AF")] = ArrayObject(specs)
-        catalog[NameObject("/Names")] = DictionaryObject(
+        specs = [_file_spec(add, item, metadata.created) for item in associated]
+        entries["/AF"] = ArrayObject(specs)
+        entries["/Names"] = DictionaryObject(
             {NameObject("/EmbeddedFiles"): _name_tree(associated, specs)}
         )
-    digest = hashlib.md5(identity + repr(metadata).encode() + _digest(associated)).digest()
-    writer._ID = ArrayObject([ByteStringObject(digest), ByteStringObject(digest)])  # no public API
+    return entries
+
+
+def file_id(
+    metadata: ArchiveMetadata, associated: Sequence[AssociatedFile], identity: bytes
+) -> bytes:
+    """Return the file identifier: a digest of the content, so equal inputs give equal bytes."""
+    return hashlib.md5(identity + repr(metadata).encode() + _digest(associated)).digest()
 
 
 def pdf_date(day: date) -> str:
@@ -117,7 +136,7 @@ def xmp_date(day: date) -> str:
     return f"{day.isoformat()}T00:00:00{CHINA_OFFSET}"
 
 
-def _info(metadata: ArchiveMetadata) -> dict[str, str]:
+def info_entries(metadata: ArchiveMetadata) -> dict[str, str]:
     """Return the document information dictionary; PDF/A requires it to agree with the XMP."""
     return {
         "/Title": metadata.title,
@@ -170,7 +189,7 @@ def _xmp_stream(metadata: ArchiveMetadata) -> DecodedStreamObject:
     return stream
 
 
-def _output_intent(writer: PdfWriter) -> DictionaryObject:
+def _output_intent(add: Add) -> DictionaryObject:
     """Return the sRGB OutputIntent: the documents are drawn in RGB and grey for screens."""
     profile = DecodedStreamObject()
     profile.set_data(SRGB_PROFILE)
@@ -182,12 +201,12 @@ def _output_intent(writer: PdfWriter) -> DictionaryObject:
             NameObject("/S"): NameObject("/GTS_PDFA1"),
             NameObject("/OutputConditionIdentifier"): TextStringObject("sRGB IEC61966-2.1"),
             NameObject("/Info"): TextStringObject("sRGB IEC61966-2.1"),
-            NameObject("/DestOutputProfile"): writer._add_object(profile),
+            NameObject("/DestOutputProfile"): add(profile),
         }
     )
 
 
-def _file_spec(writer: PdfWriter, item: AssociatedFile, created: date):
+def _file_spec(add: Add, item: AssociatedFile, created: date) -> IndirectObject:
     """Return a reference to the file specification of one associated file."""
     stream = DecodedStreamObject()
     stream.set_data(item.data)
@@ -200,7 +219,7 @@ def _file_spec(writer: PdfWriter, item: AssociatedFile, created: date):
             NameObject("/ModDate"): TextStringObject(pdf_date(created)),
         }
     )
-    embedded = writer._add_object(stream.flate_encode())
+    embedded = add(stream.flate_encode())
     spec = DictionaryObject(
         {
             NameObject("/Type"): NameObject("/Filespec"),
@@ -213,7 +232,7 @@ def _file_spec(writer: PdfWriter, item: AssociatedFile, created: date):
             ),
         }
     )
-    return writer._add_object(spec)
+    return add(spec)
 
 
 def _name_tree(associated: Sequence[AssociatedFile], specs: list) -> DictionaryObject:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import cache, partial
 from pathlib import Path
-from typing import TypeVar
+from typing import BinaryIO, TypeVar
 
 import uharfbuzz as hb
 from asn1crypto import keys as asn1_keys
@@ -150,6 +150,30 @@ def sign_pdf(
 
     The `attached` files are embedded in the signature's own revision (see attach.py).
     """
+    output = io.BytesIO()
+    _sign(io.BytesIO(pdf), output, signer, field_name, attached)
+    return output.getvalue()
+
+
+def sign_file(
+    source: Path,
+    target: Path,
+    signer: Signer,
+    field_name: str = FIELD_NAME,
+    attached: Sequence[AssociatedFile] = (),
+) -> None:
+    """Sign a PDF file into a new file, reading and hashing both in chunks (a bundle is large)."""
+    with open(source, "rb") as stream, open(target, "x+b") as output:
+        _sign(stream, output, signer, field_name, attached)
+
+
+def _sign(
+    stream: BinaryIO,
+    output: BinaryIO,
+    signer: Signer,
+    field_name: str,
+    attached: Sequence[AssociatedFile],
+) -> None:
     metadata = PdfSignatureMetadata(
         field_name=field_name, md_algorithm="sha256", subfilter=SigSeedSubFilter.PADES
     )
@@ -160,9 +184,9 @@ def sign_pdf(
         stamp_style=_stamp_style(signer),
     )
     try:
-        writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+        writer = IncrementalPdfFileWriter(stream)
         attach_files(writer, attached)
-        return pdf_signer.sign_pdf(writer).getvalue()
+        pdf_signer.sign_pdf(writer, output=output)
     except TimestampRequestError as e:
         url = signer.timestamp_url
         raise PipelineError(f"时间戳服务 {url} 出错：{e} / timestamp server {url}: {e}") from e

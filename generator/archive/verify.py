@@ -9,8 +9,8 @@ import os
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 from xml.etree import ElementTree
 
 from asn1crypto import x509
@@ -202,50 +202,52 @@ def check_file(job: Job) -> tuple[Verdict, bytes | None]:
     path = job.out_dir / job.path
     if not path.is_file():
         return Verdict(job.path, NA, MISSING, NA, (DELETED,)), None
-    is_pdf = path.suffix.lower() == ".pdf"
-    data = path.read_bytes() if is_pdf else None
-    hash_column, problems = _hash_check(job.entry, path, data, job.is_bundle)
-    findings = check_pdf(data, job) if data is not None else PdfFindings()
+    hash_column, problems = _hash_check(job.entry, path, job.is_bundle)
+    findings = check_pdf(path, job) if path.suffix.lower() == ".pdf" else PdfFindings()
     verdict = Verdict(
         job.path, findings.signature, hash_column, findings.pdfa, (*problems, *findings.problems)
     )
     return verdict, findings.manifest
 
 
-def _hash_check(
-    entry: Entry | None, path: Path, data: bytes | None, is_bundle: bool
-) -> tuple[str, list[str]]:
+def _hash_check(entry: Entry | None, path: Path, is_bundle: bool) -> tuple[str, list[str]]:
     """Compare size and SHA-256 with the manifest; the bundle is guarded by its signature."""
     if is_bundle:
         return NA, []
     if entry is None:
         return ADDED, [FILE_ADDED]
     size = path.stat().st_size
-    if size != entry.size or _sha256(path, data) != entry.sha256:
+    if size != entry.size or _sha256(path) != entry.sha256:
         return CHANGED, [CONTENT_CHANGED]
     return MATCH, []
 
 
-def _sha256(path: Path, data: bytes | None) -> str:
-    """Return the file's SHA-256, from bytes already read or reading in chunks."""
-    if data is not None:
-        return hashlib.sha256(data).hexdigest()
+def _sha256(path: Path) -> str:
+    """Return the file's SHA-256, reading it in chunks."""
     with path.open("rb") as f:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-def check_pdf(data: bytes, job: Job) -> PdfFindings:
-    """Check the PDF's signatures (pyHanko) and, if claimed, its PDF/A markers (pypdf: faster)."""
+def check_pdf(path: Path, job: Job) -> PdfFindings:
+    """Check the PDF's signatures (pyHanko) and, if claimed, its PDF/A markers (pypdf: faster).
+
+    Both read the file as they need it, not whole: the bundle of a county is gigabytes.
+    """
+    with path.open("rb") as first, path.open("rb") as second:
+        return _check_pdf(first, second, job)
+
+
+def _check_pdf(stream: BinaryIO, again: BinaryIO, job: Job) -> PdfFindings:
     wants_signature = job.is_bundle or (job.entry is not None and job.entry.signed)
     wants_pdfa = job.is_bundle or (job.entry is not None and job.entry.pdfa)
     findings = PdfFindings()
     try:
-        signed = PdfFileReader(BytesIO(data))
+        signed = PdfFileReader(stream)
         if signed.encrypted:
             findings.problems.append(ENCRYPTED)
             return _unreadable_columns(findings, wants_signature, wants_pdfa)
         _check_signatures(signed, job, wants_signature, findings)
-        root = PdfReader(BytesIO(data)).trailer["/Root"]
+        root = PdfReader(again).trailer["/Root"]
         if wants_pdfa:
             problems = pdfa_problems(root)
             findings.pdfa = PDFA_FAILS if problems else PDFA_OK
@@ -362,8 +364,22 @@ def _walk_page_tree(node_ref, seen: set, missing: set[str]) -> None:
     for annotation in _each(_get(node, "/Annots")):
         for stream in _appearance_streams(_get(_get(annotation, "/AP", {}), "/N")):
             _walk_resources(_raw(stream, "/Resources"), seen, missing)
-    for kid in _get(node, "/Kids", ()):
+    kids = _get(node, "/Kids", ())
+    for kid in kids:
         _walk_page_tree(kid, seen, missing)
+    if kids and _get(_first_kid(kids), "/Type") == "/Page":
+        _forget(node_ref)  # a run of pages done: let the reader drop what it parsed for them
+
+
+def _first_kid(kids):
+    return kids[0].get_object() if hasattr(kids[0], "get_object") else kids[0]
+
+
+def _forget(reference) -> None:
+    """Empty the reader's cache of parsed objects, so that a big PDF's walk stays small."""
+    cache = getattr(getattr(reference, "pdf", None), "resolved_objects", None)
+    if isinstance(cache, dict):
+        cache.clear()
 
 
 def _appearance_streams(appearance) -> list:

@@ -118,20 +118,22 @@ class Staging:
 
     def write_aside(self, relative: str, content: bytes) -> None:
         """Write a new version of a file beside it, for `swap_in` to put in its place later."""
-        self._aside(relative).write_bytes(content)
+        self.aside_path(relative).write_bytes(content)
 
     def swap_in(self, relative: str) -> Written:
         """Put the version written aside in the file's place; return the file's new record."""
         target = self.path(relative)
-        os.replace(self._aside(relative), target)
+        os.replace(self.aside_path(relative), target)
         return _record_of(target, relative)
 
     def record(self, relative: str, kind: str) -> Written:
         """Return the record of a file already in the staging folder (a carried-over one)."""
         return replace(_record_of(self.path(relative), relative), kind=kind)
 
-    def _aside(self, relative: str) -> Path:
+    def aside_path(self, relative: str) -> Path:
+        """Return where a new version of a file is written beside it (its folder made)."""
         target = self.path(relative)
+        target.parent.mkdir(parents=True, exist_ok=True)
         return target.with_name(f".{target.name}.aside")
 
     def path(self, relative: str) -> Path:
