@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 
-from helpers import DATA, GOLDEN, output_digests  # noqa: E402
-
 from generator.pipeline.forms import run_forms  # noqa: E402
 from generator.pipeline.letters import run_letters  # noqa: E402
+
+from helpers import DATA, GOLDEN, output_digests  # noqa: E402
 
 HEADER = """\
 # SHA-256 of every file the sample campaign writes (forms, then letters, run from a copy of

@@ -17,12 +17,13 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from helpers import DATA, flip_content_byte, run_in_another_process
 from pyhanko.pdf_utils.generic import StreamObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pypdf import PdfReader
 
 from generator.cli import EXIT_FAILURE, EXIT_OK, main
+
+from helpers import DATA, flip_content_byte, run_in_another_process
 
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",

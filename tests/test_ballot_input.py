@@ -13,7 +13,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import load_data
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -24,6 +23,8 @@ from generator.load.folder import DataFolder
 from generator.model.ballot import Ballot
 from generator.model.errors import InputError
 from generator.model.serials import issue_ballots
+
+from helpers import load_data
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
 SAMPLE = Path(__file__).resolve().parent.parent / "data"
@@ -605,7 +606,9 @@ def sample(tmp_path_factory):
 def test_the_sample_ballots_match_the_register(sample, monkeypatch):
     monkeypatch.chdir(sample)
     data = load_data(Path("data"))
-    read = read_ballots(DataFolder(Path("data")), Path("output"), data.campaign, list(data.secretaries))
+    read = read_ballots(
+        DataFolder(Path("data")), Path("output"), data.campaign, list(data.secretaries)
+    )
     register = list(
         csv.reader(io.StringIO((sample / "output/forms/ballots-issued.csv").read_text("utf-8-sig")))
     )[1:]
@@ -631,7 +634,9 @@ def test_the_workbooks_forms_writes_read_back_in_double_entry(sample, tmp_path, 
         book["上述"]["E2"], book["上述"]["G2"], book["下评"]["F3"] = 9, "学习不够", "空白票"
         book.save(path)
     data = load_data(Path("data"))
-    read = read_ballots(DataFolder(Path("data")), Path("output"), data.campaign, list(data.secretaries))
+    read = read_ballots(
+        DataFolder(Path("data")), Path("output"), data.campaign, list(data.secretaries)
+    )
     assert [(b.source, b.score, b.status, b.problems, b.located) for b in read.ballots] == [
         ("上述", 9, "valid", "学习不够", f"{A_SHOWN}:上述!A2"),
         ("下评", None, "blank", "", f"{A_SHOWN}:下评!A3"),
@@ -689,7 +694,9 @@ class Scratch:
 
 
 def read_in(folder: Folder):
-    return read_ballots(DataFolder(folder.root / "data"), folder.root / "output", CAMPAIGN, SECRETARIES)
+    return read_ballots(
+        DataFolder(folder.root / "data"), folder.root / "output", CAMPAIGN, SECRETARIES
+    )
 
 
 @PROPERTY

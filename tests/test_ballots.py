@@ -11,6 +11,7 @@ from collections import Counter
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
+
 from helpers import DATA
 
 MM = 72 / 25.4
@@ -60,9 +61,9 @@ def test_booklet_pages_equal_the_evaluators_and_the_register(forms_out):
 
 
 def test_every_registered_serial_is_printed_once_with_its_secretary_and_source(forms_out):
-    from helpers import load_data
-
     from generator.model.serials import fingerprint
+
+    from helpers import load_data
 
     data = load_data(DATA)
     mark = fingerprint(data.campaign, list(data.secretaries))

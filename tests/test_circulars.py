@@ -19,6 +19,8 @@ import docx
 import pytest
 import yaml
 from docx.oxml.ns import qn
+
+import seedtext
 from helpers import (
     DATA,
     block_texts,
@@ -28,8 +30,6 @@ from helpers import (
     page_count,
     pdf_text,
 )
-
-import seedtext
 
 LETTERS = "letters"
 GRADES = ("好", "较好", "一般", "差")

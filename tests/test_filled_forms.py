@@ -21,6 +21,7 @@ import docx
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest
+
 from helpers import (
     block_texts,
     convert_with_libreoffice,
@@ -49,10 +50,10 @@ class Sample:
 
 @pytest.fixture(scope="module")
 def sample(letters_output) -> Sample:
-    from helpers import load_data
-
     from generator.load.ballots import read_ballots
     from generator.load.folder import DataFolder
+
+    from helpers import load_data
 
     data_dir = letters_output.parent / "data"
     data = load_data(data_dir)

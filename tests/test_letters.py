@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 import shutil
 
-import pytest
-from helpers import DATA
-
 from generator.cli import EXIT_INPUT, main
+
+from helpers import DATA
 
 
 def test_results_json_has_the_contract_fields(sample_run):
@@ -50,7 +49,9 @@ def test_every_ballot_is_accounted_for(sample_run):
         for c in s["ballots"].values()
     )
     assert per_secretary == totals["read"]
-    issued = (sample_run / "output" / "forms" / "ballots-issued.csv").read_text(encoding="utf-8-sig")
+    issued = (sample_run / "output" / "forms" / "ballots-issued.csv").read_text(
+        encoding="utf-8-sig"
+    )
     assert totals["read"] + len(results["unreturned"]) == len(issued.splitlines()) - 1
 
 

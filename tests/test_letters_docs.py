@@ -18,6 +18,7 @@ import docx
 import openpyxl
 import pdfplumber
 import pytest
+
 from helpers import (
     block_texts,
     convert_with_libreoffice,
@@ -26,7 +27,6 @@ from helpers import (
     page_count,
     pdf_text,
 )
-
 from seedtext import normalise
 
 LETTERS = "letters/综合评价意见"

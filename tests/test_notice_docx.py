@@ -13,6 +13,9 @@ from pathlib import Path
 
 import pytest
 from docx.oxml.ns import qn
+from lxml import etree
+
+import seedtext
 from helpers import (
     convert_with_libreoffice,
     docx_text,
@@ -21,9 +24,6 @@ from helpers import (
     pdf_text,
     run_in_another_process,
 )
-from lxml import etree
-
-import seedtext
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = REPO / "data"

@@ -18,6 +18,7 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2
 import pytest
+
 from helpers import embedded_fonts
 
 MM = 25.4 / 72  # mm per PDF point

@@ -7,6 +7,7 @@ import shutil
 import docx
 import pdfplumber
 import pytest
+
 from helpers import DATA
 
 

@@ -6,6 +6,7 @@ import re
 
 import docx
 import pytest
+
 from helpers import DATA, block_texts, embedded_fonts, pdf_text
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 import docx
 import pytest
 from docx.oxml.ns import qn
+
+import seedtext
 from helpers import (
     DATA,
     block_texts,
@@ -24,8 +26,6 @@ from helpers import (
     pdf_text,
     run_in_another_process,
 )
-
-import seedtext
 
 COLUMNS = ("序号", "述职人", "党组织", "述职方式", "必答题")
 CHINESE_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")

@@ -9,7 +9,6 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from helpers import load_data
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,6 +19,8 @@ from generator.model.ballot import Ballot
 from generator.model.errors import InputError
 from generator.model.figures import round_half_up
 from generator.score.scoring import distribution, score_secretary
+
+from helpers import load_data
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
 DATA = load_data(FIXTURE)

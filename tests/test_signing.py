@@ -22,7 +22,6 @@ from cryptography.hazmat.primitives.serialization import (
     pkcs12,
 )
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
-from helpers import load_data
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
@@ -42,6 +41,8 @@ from generator.archive import demo_signer, signing
 from generator.model.campaign import PASSPHRASE_ENV, SigningChoice
 from generator.model.errors import InputError
 from generator.output.staging import Staging
+
+from helpers import load_data
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
 FIELD = "署名"

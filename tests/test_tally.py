@@ -15,7 +15,6 @@ from types import SimpleNamespace
 
 import openpyxl
 import pytest
-from helpers import load_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,6 +25,8 @@ from generator.model.errors import InputError
 from generator.model.serials import issue_ballots
 from generator.model.tally import COLUMNS, INSTRUCTIONS, STATUS_LABELS, sources_of
 from generator.output.names import document_path
+
+from helpers import load_data
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SECRET = bytes(range(32))

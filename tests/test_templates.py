@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from helpers import REPO
 
 COMMITTED = REPO / "generator" / "templates" / "docx"
@@ -20,7 +21,9 @@ def test_every_committed_template_has_a_builder(built):
 
 
 def test_committed_templates_are_what_their_builders_make(built):
-    drifted = [name for name, content in built.items() if (COMMITTED / name).read_bytes() != content]
+    drifted = [
+        name for name, content in built.items() if (COMMITTED / name).read_bytes() != content
+    ]
     assert not drifted, f"{drifted}: run `make templates` and commit the templates"
 
 

@@ -10,11 +10,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import load_data
 
 from generator.load.yamlmarks import load_yaml
 from generator.model.campaign import Secretary
 from generator.model.errors import InputError
+
+from helpers import load_data
 
 FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
 SAMPLE = Path(__file__).parent.parent / "data"

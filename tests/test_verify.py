@@ -26,7 +26,6 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509 import BasicConstraints, KeyUsage
 from cryptography.x509.oid import NameOID
-from helpers import flip_content_byte
 from pyhanko.keys import load_cert_from_pemder
 from pyhanko.pdf_utils import embed as embedding
 from pyhanko.pdf_utils.generic import StreamObject, pdf_name
@@ -40,6 +39,8 @@ from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from generator.archive.verify import verdict_table, verify_archive
 from generator.cli import EXIT_FAILURE, EXIT_OK, main
+
+from helpers import flip_content_byte
 
 BUNDLE = "archive/2022-述职评议考核-档案.pdf"
 MANIFEST = "archive/manifest.json"

@@ -17,16 +17,17 @@ from markupsafe import Markup
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.ballots import ballot_files, sheets_in_meeting_order
+from generator.fonts import load_font_map
+from generator.forms import FormsRun, load_inputs, render_notice
+from generator.serials import issue_ballots
+from generator.templating import html_environment
+
 from generator.documents.ballot_sheet import layout_css
 from generator.documents.evaluation_form import personal_form
 from generator.documents.notice import build_notice
-from generator.fonts import load_font_map
-from generator.forms import FormsRun, load_inputs, render_notice
 from generator.progress import Progress
 from generator.render.parallel import render_batches, split_evenly
 from generator.render.pdf import PdfRenderer
-from generator.serials import issue_ballots
-from generator.templating import html_environment
 
 FORMS = 100
 
@@ -140,6 +141,7 @@ def bench_filled_forms() -> None:
     )
     from generator.forms import run_forms
     from generator.letters import score
+
     from generator.render.parallel import map_forked
 
     with tempfile.TemporaryDirectory() as folder:

@@ -26,8 +26,14 @@ from generator.model.serials import issue_ballots  # noqa: E402
 
 SAMPLE = ROOT / "data"
 SECRET = bytes(range(32))
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "建国志强海燕秀英桂兰玉梅丽娟文军红霞永明德华春生金凤立新雪梅振东晓东宏伟俊杰淑珍凤英国庆玉兰"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
+    "余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯"
+    "龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "建国志强海燕秀英桂兰玉梅丽娟文军红霞永明德华春生金凤立新雪梅振东晓东宏伟俊杰淑珍凤英国庆玉兰"
+)
 PLACES = "巴音查干乌兰哈达宝日布和阿拉坦伊克敖包塔拉呼和希热那仁宝力格"
 KINDS = ("嘎查党支部", "村党支部", "社区党支部")
 ISSUES = (
@@ -67,7 +73,11 @@ def secretaries_yaml(count: int) -> str:
     width = max(2, len(str(count)))
     lines = []
     for n in range(1, count + 1):
-        name = SURNAMES[n % len(SURNAMES)] + GIVEN[(2 * n) % len(GIVEN)] + GIVEN[(3 * n + 1) % len(GIVEN)]
+        name = (
+            SURNAMES[n % len(SURNAMES)]
+            + GIVEN[(2 * n) % len(GIVEN)]
+            + GIVEN[(3 * n + 1) % len(GIVEN)]
+        )
         committee = n == count
         organization = (
             "镇党委"

@@ -120,7 +120,9 @@ def arrange(context: LettersContext, written: Sequence[Written]) -> list[Section
             f"{secretary.number:0{width}d}　{secretary.name}（{secretary.organization}）　{grade}"
         )
         wanted.append((heading, parts))
-    campaign = [(pdfs[(k.key, None)], k.name) for k in bundled_kinds("campaign") if (k.key, None) in pdfs]
+    campaign = [
+        (pdfs[(k.key, None)], k.name) for k in bundled_kinds("campaign") if (k.key, None) in pdfs
+    ]
     wanted.append((CAMPAIGN_HEADING, campaign))
     sections, page, number = [], 1, 0
     for heading, found in wanted:
@@ -180,9 +182,7 @@ def bundle_metadata(context: LettersContext) -> ArchiveMetadata:
     )
 
 
-def bundle_data(
-    context: LettersContext, inputs: Sequence[AssociatedFile]
-) -> list[AssociatedFile]:
+def bundle_data(context: LettersContext, inputs: Sequence[AssociatedFile]) -> list[AssociatedFile]:
     """Return what the bundle carries besides its pages: results.json and the inputs."""
     data = context.results.to_json()
     return [AssociatedFile(RESULTS, data, JSON, "评议结果 / the results", "Data"), *inputs]

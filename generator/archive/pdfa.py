@@ -191,10 +191,10 @@ def _xmp_stream(metadata: ArchiveMetadata) -> DecodedStreamObject:
 
 def _output_intent(add: Add) -> DictionaryObject:
     """Return the sRGB OutputIntent: the documents are drawn in RGB and grey for screens."""
-    profile = DecodedStreamObject()
-    profile.set_data(SRGB_PROFILE)
-    profile[NameObject("/N")] = NumberObject(3)
-    profile = profile.flate_encode()
+    decoded = DecodedStreamObject()
+    decoded.set_data(SRGB_PROFILE)
+    decoded[NameObject("/N")] = NumberObject(3)
+    profile = decoded.flate_encode()
     return DictionaryObject(
         {
             NameObject("/Type"): NameObject("/OutputIntent"),

@@ -41,7 +41,7 @@ class SheetLayout:
     header_label: Box  # 评价内容, over both header rows
     grade_cells: tuple[tuple[str, Box], ...]
     score_headers: tuple[tuple[int, Box], ...]
-    labels: tuple[Box, Box, Box]  # the three questions
+    labels: tuple[Box, ...]  # the three questions
     score_cells: tuple[tuple[int, Box], ...]  # where the √ goes
     text_boxes: tuple[tuple[str, Box], ...]  # problems, suggestions
     note: Box

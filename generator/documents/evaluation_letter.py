@@ -22,6 +22,7 @@ from .context import LettersContext
 from .kind import Archived, Document, Kind
 from .notice import plan_title
 from .personal import personal_documents
+
 BALLOT_POINTS = 3  # the ballots' problems and suggestions quoted: the most frequent few
 MEETING = {  # 五（三）: how the secretaries were heard
     "现场": "召开党委扩大会议，听取了你{what}",

@@ -218,9 +218,7 @@ def _list(people: list[Graded]) -> Table:
     return Table("grades", GRADE_COLUMNS, tuple(rows))
 
 
-def filing_report_files(
-    context: LettersContext, batch: Sequence[Secretary]
-) -> Iterator[Document]:
+def filing_report_files(context: LettersContext, batch: Sequence[Secretary]) -> Iterator[Document]:
     """Yield the 备案 report as PDF and DOCX, two renderings of one context."""
     letter = build_filing_report(context.campaign, context.results)
     yield from letter_documents(KIND, context.renderer, letter)

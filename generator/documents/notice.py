@@ -54,7 +54,10 @@ class Notice:
 
 def plan_title(notice_title: str) -> str:
     """Return the 工作方案's own title: what the notice title quotes in 《》 (validated on load)."""
-    return re.search(r"《(.+)》", notice_title)[1].replace("〈", "《").replace("〉", "》")
+    quoted = re.search(r"《(.+)》", notice_title)
+    if quoted is None:
+        raise ValueError(f"the notice title quotes no plan: {notice_title}")  # checked on load
+    return quoted[1].replace("〈", "《").replace("〉", "》")
 
 
 def build_notice(

@@ -22,6 +22,7 @@ from ..model.paragraph import Paragraph
 from ..model.results import LOW_GRADES, Results
 from ..render.geometry import signature_indent
 from .notice import plan_title
+
 # 2号 characters a title line may hold: 20 fill the 版心, but 小标宋's digits are wider than
 # the half em title_lines counts them as; 18 keeps a line from wrapping in a word processor.
 TITLE_CHARS = 18
@@ -238,8 +239,6 @@ def ballots_sentence(figures: list[SourceFigures]) -> str:
     if total.unreturned:
         text += f"（未收回{total.unreturned}张）"
     return text + f"，其中有效票{total.valid}张"
-
-
 
 
 def percent_text(share: Fraction) -> str:

@@ -84,7 +84,10 @@ def build_list(campaign: Campaign, result: SecretaryResult) -> RectificationList
     ]
     sources = (
         ("自己查摆", [""] * SELF_ROWS),
-        (f"上级点评（{found_by}指出的问题）", unique(result.assessment.problems) or [""] * BLANK_ROWS),
+        (
+            f"上级点评（{found_by}指出的问题）",
+            unique(result.assessment.problems) or [""] * BLANK_ROWS,
+        ),
         ("群众评议（评议表所提问题和不足、意见建议）", masses or [""] * BLANK_ROWS),
     )
     groups, count = [], 0
@@ -125,9 +128,7 @@ def _notes(found_by: str, deadline: str) -> tuple[str, ...]:
     )
 
 
-def rectification_lists(
-    context: LettersContext, batch: Sequence[Secretary]
-) -> Iterator[Document]:
+def rectification_lists(context: LettersContext, batch: Sequence[Secretary]) -> Iterator[Document]:
     """Yield each secretary's 整改清单, PDF (laid out in one batch) and DOCX."""
     lists = [(s, build_list(context.campaign, context.results.of(s))) for s in batch]
     yield from personal_documents(

@@ -64,8 +64,8 @@ def _assessment(record: Record) -> Assessment:
             "a committee override of the grade needs a reason",
         )
     result = Assessment(
-        achievements=record.take("achievements", as_texts, ()),
-        problems=record.take("problems", as_texts, ()),
+        achievements=record.take("achievements", as_texts, ()) or (),
+        problems=record.take("problems", as_texts, ()) or (),
         major_failure=record.take("major_failure", as_text, None),
         held_accountable=record.take("held_accountable", as_text, None),
         grade=grade,

@@ -6,23 +6,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from functools import partial
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from ..model.errors import InputError, Problem
-from .fields import (
-    Invalid,
-    Record,
-    as_count,
-    as_date,
-    as_int,
-    as_number,
-    as_share,
-    as_text,
-    as_texts,
-    one_of,
-)
 from ..model.campaign import (
     FONT_ROLES,
     GRADES,
@@ -38,6 +26,20 @@ from ..model.campaign import (
     Notice,
     Rules,
     SigningChoice,
+)
+from ..model.errors import InputError, Problem
+from .fields import (
+    Invalid,
+    Record,
+    as_count,
+    as_date,
+    as_int,
+    as_number,
+    as_share,
+    as_text,
+    as_texts,
+    complete,
+    one_of,
 )
 from .yamlmarks import Marked, load_yaml
 
@@ -80,22 +82,14 @@ def read_campaign(data: object, file: str, problems: list[Problem]) -> Campaign 
     _not_before(meeting_record, "date", top, "deadline")
     _not_before(meeting_record, "date", results_record, "date")
     _report_deadline_after_notice(notice_record, meeting_record)
-    parts = (year, issuer, notice, meeting, deadline, evaluators, rules, fonts)
-    if problems or None in parts:
+    if problems or evaluators is None:
         return None
     counts = {role: table.values for role, table in evaluators.values.items()}
-    return Campaign(
-        year,
-        issuer,
-        notice,
-        meeting,
-        deadline,
-        counts,
-        rules,
-        results_date,
-        fonts,
-        publish_scores,
-        signing,
+    optional = partial(
+        Campaign, results_date=results_date, fonts=fonts, publish_scores=publish_scores
+    )
+    return complete(
+        partial(optional, signing=signing), year, issuer, notice, meeting, deadline, counts, rules
     )
 
 
@@ -118,7 +112,7 @@ def _issuer(record: Record | None) -> Issuer | None:
         if town is None:
             zh = f"无法从 issuer.name（{name}）推出镇名，请填写 issuer.town"
             record.report("town", zh, f"cannot derive the town from {name}; set issuer.town")
-    return Issuer(name, mark, superior, town) if None not in (name, mark, superior, town) else None
+    return complete(Issuer, name, mark, superior, town)
 
 
 def _notice(record: Record | None) -> Notice | None:
@@ -132,8 +126,7 @@ def _notice(record: Record | None) -> Notice | None:
     printed_by = record.take("printed_by", as_text)
     printed_on = record.take("printed_on", as_date, issued)
     record.reject_unknown()
-    values = (number, title, addressee, issued, copy_to, printed_by, printed_on)
-    return Notice(*values) if None not in values else None
+    return complete(Notice, number, title, addressee, issued, copy_to, printed_by, printed_on)
 
 
 def _as_issuing_title(value: object) -> str:
@@ -249,11 +242,10 @@ def _rules(record: Record | None, evaluators: Table | None) -> Rules | None:
     distribution = _distribution(record.sub("distribution"))
     rectification_days = record.take("rectification_days", as_count)
     record.reject_unknown()
-    parts = (weights, bands, low_vote_share_max, distribution, rectification_days)
-    if None in parts:
+    if weights is None:
         return None
     by_role = {role: table.values for role, table in weights.values.items()}
-    return Rules(by_role, bands, low_vote_share_max, distribution, rectification_days)
+    return complete(Rules, by_role, bands, low_vote_share_max, distribution, rectification_days)
 
 
 def _check_weight_sums(weights: Table) -> None:
@@ -303,9 +295,10 @@ def _bands(record: Record | None) -> tuple[tuple[str, Fraction], ...] | None:
     """Return (grade, lower bound) for the four grades, highest first."""
     if record is None:
         return None
-    bounds = {grade: record.take(grade, as_number) for grade in GRADES}
+    read = {grade: record.take(grade, as_number) for grade in GRADES}
     record.reject_unknown()
-    if None in bounds.values():
+    bounds = {grade: bound for grade, bound in read.items() if bound is not None}
+    if len(bounds) < len(read):
         return None
     _check_bands(record, bounds)
     return tuple(bounds.items())
@@ -334,8 +327,7 @@ def _distribution(record: Record | None) -> Distribution | None:
     tolerance = record.take("tolerance", as_share)
     low_grades_expected = record.take("low_grades_expected", as_count)
     record.reject_unknown()
-    parts = (below_good_share, tolerance, low_grades_expected)
-    return Distribution(*parts) if None not in parts else None
+    return complete(Distribution, below_good_share, tolerance, low_grades_expected)
 
 
 def _fonts(record: Record | None) -> dict[str, FontChoice]:

@@ -116,6 +116,14 @@ def as_mapping(value: object) -> Marked:
     return value
 
 
+def complete(make: Callable[..., T], *parts: object) -> T | None:
+    """Return make(*parts) once every part was read; None when one was not (it is reported).
+
+    Optional parts are bound beforehand (functools.partial), so None among `parts` means missing.
+    """
+    return None if any(part is None for part in parts) else make(*parts)
+
+
 REQUIRED: Any = object()
 
 

@@ -10,6 +10,7 @@ from ..model.ballot import REGISTER, REGISTER_COLUMNS, IssuedBallot
 from ..model.errors import Problem
 from .yamlmarks import file_problem
 
+
 def read_register(out_dir: Path, problems: list[Problem]) -> tuple[list[IssuedBallot] | None, str]:
     """Return the issued serials in register order (None without a register), and its name."""
     path, file = out_dir / REGISTER, f"{out_dir.as_posix()}/{REGISTER}"

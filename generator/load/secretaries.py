@@ -83,12 +83,12 @@ def _yaml_records(data: object, file: str, problems: list[Problem]) -> list[Reco
         problems.append(Problem(file, line, "secretaries", "须为列表", "must be a list"))
         return []
     records = []
-    for number, (item, line) in enumerate(zip(data, data.item_lines, strict=True), start=1):
+    for number, (item, item_line) in enumerate(zip(data, data.item_lines, strict=True), start=1):
         if isinstance(item, Marked):
             records.append(Record.of_yaml(item, file, "", problems))
         else:
             zh, en = "每位书记须为映射（键: 值）", "each secretary must be a mapping (key: value)"
-            problems.append(Problem(file, str(line), f"secretaries[{number}]", zh, en))
+            problems.append(Problem(file, str(item_line), f"secretaries[{number}]", zh, en))
     return records
 
 
@@ -199,8 +199,15 @@ def _secretary(record: Record, campaign: Campaign | None) -> Secretary | None:
     record.reject_unknown()
     if campaign is not None:
         _check_against_campaign(record, role, appointed, campaign)
-    values = (ident, name, organization, role, appointed, key_issues, last_year_issues)
-    if None in values:
+    if (
+        ident is None
+        or name is None
+        or organization is None
+        or role is None
+        or appointed is None
+        or key_issues is None
+        or last_year_issues is None
+    ):
         return None
     return Secretary(
         ident,

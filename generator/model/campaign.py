@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import datetime as dt
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
@@ -34,10 +35,10 @@ class Notice:
     number: str
     title: str
     addressee: str
-    date: date
+    date: dt.date  # 成文日期 (the field's name hides the type inside the class)
     copy_to: tuple[str, ...]
     printed_by: str
-    printed_on: date
+    printed_on: dt.date
 
 
 @dataclass(frozen=True, slots=True)

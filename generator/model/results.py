@@ -59,7 +59,7 @@ class SecretaryResult:
     reasons: tuple[str, ...]
     rectification_due: date | None
     comments: dict[str, tuple[str, ...]]  # the ballots' texts, sorted: tied to no serial
-    assessment: Assessment = Assessment()
+    assessment: Assessment
 
     @property
     def score_text(self) -> str:
@@ -230,4 +230,3 @@ def _assessment(assessment: Assessment) -> dict:
         "held_accountable": assessment.held_accountable,
         "override": override,
     }
-

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Sequence
 
 from .ballot import IssuedBallot
 from .campaign import Campaign, Secretary
@@ -19,7 +20,7 @@ ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols, no 0 O 1 I
 SERIAL_LENGTH = 8  # 40 bits: guessing one of ~800 issued serials has odds of 1 in 10⁹
 
 
-def fingerprint(campaign: Campaign, secretaries: list[Secretary]) -> str:
+def fingerprint(campaign: Campaign, secretaries: Sequence[Secretary]) -> str:
     """Return a short hash of what defines the ballots, to recognise sheets of another campaign.
 
     It covers the year, the issuer, the secretaries (id, name, organisation, role), the
@@ -52,7 +53,7 @@ def serial_for(secret: bytes, *parts: object) -> str:
 
 
 def issue_ballots(
-    campaign: Campaign, secretaries: list[Secretary], secret: bytes
+    campaign: Campaign, secretaries: Sequence[Secretary], secret: bytes
 ) -> list[IssuedBallot]:
     """Return every sheet to print, in meeting order: secretary by secretary, source by source."""
     mark = fingerprint(campaign, secretaries)

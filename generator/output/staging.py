@@ -76,7 +76,7 @@ class Staging:
 
     def carry_over(self, owned: Callable[[str], bool]) -> list[str]:
         """Link the files of `--out` that this run does not write anew; return their paths."""
-        carried = []
+        carried: list[str] = []
         if not self.target.is_dir():
             return carried
         for source in sorted(self.target.rglob("*")):

@@ -7,7 +7,6 @@ manifest → publish in one step. Everything is read and checked first: nothing 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,5 +123,3 @@ def run_letters(data_dir: Path, out_dir: Path, progress: Progress | None = None)
 def _owned(path: str) -> bool:
     """Say whether a path under --out is one `letters` writes anew: its pack's and the archive's."""
     return owns("letters", path) or path.startswith(ARCHIVE + "/")
-
-

@@ -39,6 +39,7 @@ def signature_indent(signature: str, date_text: str) -> float:
     """Return the 署名's right indent in em: centred over the date, 4 characters in."""
     return max(0.0, SIGNATURE_RIGHT + (text_width(date_text) - text_width(signature)) / 2)
 
+
 # Places where a title of this kind may break: after these words, or before 《 and 的通知.
 BREAK_AFTER = ("委员会", "关于", "印发", "年度", "镇", "党组织书记", "党建", "述职评议", "考核")
 BREAK_BEFORE = ("《", "的通知")
@@ -51,7 +52,7 @@ def text_width(text: str) -> float:
 
 def break_points(title: str) -> list[int]:
     """Return the indices at which the title may be broken."""
-    points = set()
+    points: set[int] = set()
     for word in BREAK_AFTER:
         points.update(m.end() for m in re.finditer(re.escape(word), title))
     for word in BREAK_BEFORE:

@@ -68,7 +68,8 @@ def break_lines(
     """Return the lines, each with the letter-spacing that fills the measure (None: last line)."""
     units = _units(runs)
     width = [sum(advance(c, runs[i].font_file) * size_pt + spacing_pt for c, i in u) for u in units]
-    lines, start, available = [], 0, measure_pt - indent_pt
+    lines: list[tuple[int, int, float | None]] = []  # first unit, end, the width to fill
+    start, available = 0, measure_pt - indent_pt
     while start < len(units):
         end, used = start, 0.0
         while end < len(units) and used + width[end] <= available + 0.01:
@@ -91,7 +92,7 @@ def break_lines(
                 end -= 1  # push a character down, loosening the line
         lines.append((start, end, available))
         start, available = end, measure_pt
-    result = []
+    result: list[tuple[list[tuple[str, int]], float | None]] = []
     for first, last, target in lines:
         chars = [pair for unit in units[first:last] for pair in unit]
         if target is None:
@@ -113,7 +114,7 @@ def justified_html(
         style = f"letter-spacing: {spacing if spacing is not None else spacing_pt:.4f}pt"
         if number == 0 and indent_pt:
             style += f"; padding-left: {indent_pt:.4f}pt"
-        segments, current, text = [], None, ""
+        segments, current, text = [], 0, ""
         for char, index in chars:
             if index != current and text:
                 segments.append(_segment(text, runs[current].css_class))

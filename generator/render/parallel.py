@@ -10,6 +10,7 @@ _forked_work: tuple[list, object] | None = None
 
 
 def _call_forked(index: int):
+    assert _forked_work is not None, "set by map_forked before the workers fork"
     functions, argument = _forked_work
     return functions[index](argument)
 

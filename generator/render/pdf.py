@@ -103,7 +103,7 @@ class PdfRenderer:
 
 def document_starts(document: weasyprint.Document, count: int) -> list[int]:
     """Return the index of the page on which each of the batch's documents begins."""
-    first_page = {}
+    first_page: dict[str, int] = {}
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
             first_page.setdefault(anchor, index)

@@ -47,5 +47,3 @@ def score_campaign(
         unreturned=read.unreturned,
         files=read.files,
     )
-
-

@@ -26,7 +26,7 @@ FORCED = "差"
 
 def count_source(ballots: list[Ballot], bands) -> SourceCount:
     """Count valid, blank and invalid ballots; sum the valid scores; count the low votes."""
-    valid = [b.score for b in ballots if b.status == "valid"]
+    valid = [b.score for b in ballots if b.status == "valid" and b.score is not None]
     return SourceCount(
         valid=len(valid),
         blank=sum(1 for b in ballots if b.status == "blank"),
@@ -52,8 +52,14 @@ def score_secretary(
     }
     _require_valid_ballots(secretary, sources, weights)
     reasons = [_source_reason(source, count) for source, count in sources.items()]
+    means = {source: count.mean for source, count in sources.items()}
     weighted = sum(
-        (weight * sources[source].mean for source, weight in weights.items() if weight), Fraction(0)
+        (
+            weight * mean
+            for source, weight in weights.items()
+            if weight and (mean := means[source]) is not None
+        ),
+        Fraction(0),
     )
     score = round_half_up(weighted)
     reasons.append(_weighting_reason(sources, weights, score))

@@ -1,6 +1,6 @@
 """The docxtpl template of the 干部人事档案 insert (archive_insert.docx).
 
-Built with the other templates by `make templates` (python -m generator.documents.docx_builders). It renders the context of
+Built by `make templates`. It renders the context of
 generator/documents/archive_insert.py as `c`. The page is the archive's, not GB/T 9704's: A4 with
 a 24 mm binding margin on the left, no line grid, no page number; the form's column widths,
 row heights and padding are those of generator/templates/html/archive.css and archive_insert.css.
@@ -14,6 +14,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
+
 from .common import add_style, base_document, set_east_asian_font, set_grid
 
 SIZE = 14  # 4号

@@ -1,7 +1,7 @@
 """The docxtpl templates of the 通报 and 备案 report (official_letter.docx) and of the 整改清单
 (rectification.docx).
 
-Built with the other templates by `make templates` (python -m generator.documents.docx_builders). official_letter.docx renders an
+Built by `make templates`. official_letter.docx renders an
 OfficialLetter (generator/documents/outcome.py) as `c`, rectification.docx a RectificationList
 (generator/documents/rectification.py) as `c`. Column widths are those of
 generator/templates/html/official_letter.css and rectification.css.
@@ -15,6 +15,15 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_T
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+
+from .common import (
+    add_style,
+    base_document,
+    page_number_footer,
+    set_east_asian_font,
+    set_grid,
+    tag,
+)
 from .schedule import (
     CHAR,
     cell_margins,
@@ -23,14 +32,6 @@ from .schedule import (
     row_properties,
     signature_block,
     title_block,
-)
-from .common import (
-    add_style,
-    base_document,
-    page_number_footer,
-    set_east_asian_font,
-    set_grid,
-    tag,
 )
 
 # Column widths, as generator/templates/html/official_letter.css and rectification.css.

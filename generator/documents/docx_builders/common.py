@@ -13,6 +13,7 @@ import zipfile
 from datetime import datetime
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -270,7 +271,7 @@ def tiny(paragraph):
     rpr.append(parse_xml(f'<w:rPr {nsdecls("w")}><w:sz w:val="2"/></w:rPr>'))
 
 
-def build_notice(fonts) -> Document:
+def build_notice(fonts) -> DocxDocument:
     doc = base_document(fonts)
     doc.add_paragraph("", style="正文").paragraph_format.space_before = Mm(24.5)
     mark = doc.add_paragraph(style="发文机关标志")
@@ -381,7 +382,7 @@ def templated(xml: str) -> str:
 EAST_ASIA_THEME = re.compile(rb'\s+w:eastAsiaTheme="[^"]*"')
 
 
-def template_bytes(doc: Document) -> bytes:
+def template_bytes(doc: DocxDocument) -> bytes:
     """Return the document's bytes with its placeholders replaced by Jinja expressions.
 
     The built-in styles of python-docx's default template (Heading 1–9, Title, Subtitle, the
@@ -407,7 +408,7 @@ def template_bytes(doc: Document) -> bytes:
     return deterministic_zip(buffer.getvalue())
 
 
-def build_evaluation_form(fonts) -> Document:
+def build_evaluation_form(fonts) -> DocxDocument:
     """Return the personal 评议表: one form, the secretary's name in its questions."""
     doc = base_document(fonts)
     form_block(doc, form="f", label=None)

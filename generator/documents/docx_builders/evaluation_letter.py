@@ -1,14 +1,14 @@
 """The docxtpl template of the 综合评价意见 (evaluation_letter.docx).
 
-Built with the other templates by `make templates` (python -m generator.documents.docx_builders). It renders the context of
+Built by `make templates`. It renders the context of
 generator/documents/evaluation_letter.py as `c`: the GB/T 9704 page of the 述职安排, without a
 table — title, 主送, numbered sections, 署名 and date under the seal, page numbers.
 """
 
 from __future__ import annotations
 
-from .schedule import body_paragraphs, numbered_pages, signature_block, title_block
 from .common import base_document
+from .schedule import body_paragraphs, numbered_pages, signature_block, title_block
 
 
 def build_evaluation_letter(fonts):

@@ -2,7 +2,7 @@
 `sheets`, generator/documents/filled_form.py) and tally_form.docx (context `t`,
 generator/documents/tally_form.py).
 
-Built with the other templates by `make templates` (python -m generator.documents.docx_builders). The ballot page follows the
+Built by `make templates`. The ballot page follows the
 ballot sheet's geometry (generator/documents/ballot_sheet.py: the table 156 mm wide, 76 mm from
 the top, its rows 10/10/30/55/55 mm) as nearly as a word processor's flow allows; the tally
 uses the GB/T 9704 page and the column widths of generator/templates/html/tally_forms.css.
@@ -15,10 +15,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
-from .schedule import cell_margins, numbered_pages, off_the_grid, row_properties
-from .common import add_style, base_document, loop_row, set_grid, tag
+from docx.table import Table
 
 from ..ballot_sheet import LABEL_WIDTH, QR_TOP, ROW_HEIGHTS, SCORE_WIDTH
+from .common import add_style, base_document, loop_row, set_grid, tag
+from .schedule import cell_margins, numbered_pages, off_the_grid, row_properties
 
 SHEET_COLUMNS = [Mm(LABEL_WIDTH)] + [Mm(SCORE_WIDTH)] * 10
 FIGURE_COLUMNS = [Mm(w) for w in (22, 22, 20, 20, 20, 32, 20)]  # as tally_forms.css
@@ -169,7 +170,7 @@ def tally_styles(doc, fonts) -> None:
     doc.styles["汇总签字"].paragraph_format.space_before = Mm(10)
 
 
-def new_table(doc, rows: int, widths) -> object:
+def new_table(doc, rows: int, widths) -> Table:
     table = doc.add_table(rows=rows, cols=len(widths))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

@@ -1,6 +1,6 @@
 """The docxtpl templates of the 述职安排 (schedule.docx) and of the 述职报告模板 (report.docx).
 
-Built with the other templates by `make templates` (python -m generator.documents.docx_builders). The 述职安排 renders the context
+Built by `make templates`. The 述职安排 renders the context
 of generator/documents/schedule.py as `c`, the 述职报告模板 that of report_template.py as `r`.
 Column widths are those of generator/templates/html/schedule.css.
 """
@@ -13,6 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
+
 from .common import base_document, page_number_footer, set_grid, tag
 
 CHAR = 15.79  # pt: one 3号 character on the 28-character grid

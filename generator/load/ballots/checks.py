@@ -9,6 +9,7 @@ from ...model.campaign import Campaign, Secretary
 from ...model.errors import Problem
 from .rows import Candidate
 
+
 def check_candidates(
     candidates: Sequence[Candidate],
     campaign: Campaign,

@@ -7,6 +7,7 @@ import difflib
 import io
 import re
 from collections.abc import Callable
+from functools import partial
 
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
@@ -85,9 +86,7 @@ def csv_rows(data: bytes, file: str, problems: list[Problem]) -> list[Row]:
             if not any(value.strip() for value in record):
                 continue  # empty lines and rows of empty fields
             if columns is None:
-                columns = _header(
-                    record, lambda i, n=line: f"{n}:{i + 1}", str(line), file, problems
-                )
+                columns = _header(record, partial(_field_at, line), str(line), file, problems)
                 if columns is None:
                     return []  # the rows cannot be read without knowing the columns
                 continue
@@ -137,6 +136,11 @@ def _column_problem(name: str, repeated: bool) -> tuple[str, str]:
         f"未知的列 {name}{zh_hint}，应为 {'、'.join(COLUMNS)} 之一",
         f"unknown column {name}{en_hint}; expected one of {', '.join(COLUMNS)}",
     )
+
+
+def _field_at(line: int, index: int) -> str:
+    """Return where a CSV field is: LINE:COLUMN, the column counted from 1 as in Excel."""
+    return f"{line}:{index + 1}"
 
 
 def _csv_row(record: list[str], line: int, columns: dict[str, int], file: str, problems) -> Row:

@@ -16,6 +16,7 @@ import re
 import zipfile
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from typing import TypeVar
 
 import openpyxl
 from openpyxl.utils import get_column_letter
@@ -36,6 +37,8 @@ from ...model.tally import (
 )
 from ..fields import Invalid
 from ..yamlmarks import file_problem
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,8 +173,8 @@ def _read_row(
 
 
 def _field(
-    raw: dict, field: str, read: Callable[[object], object], report: Callable[[str, str, str], None]
-) -> object:
+    raw: dict, field: str, read: Callable[[object], T], report: Callable[[str, str, str], None]
+) -> T | None:
     """Return read(raw[field]); report what is wrong with it and return None."""
     try:
         return read(raw[field])
