@@ -137,16 +137,11 @@ def test_the_layout_file_says_where_the_ink_is(forms_out):
         assert not dark(x + w / 2, y + h / 2), name
 
 
-def test_same_data_gives_same_serials_and_bytes_and_reissue_changes_them(forms_out, capsys):
+def test_reissue_changes_every_serial(forms_out, capsys):
     from generator.pipeline.forms import run_forms
     from generator.progress import Progress
 
-    data, first = forms_out / "data", forms_out / "out"
-    again = forms_out / "again"
-    run_forms(data, again)
-    for path in sorted(p for p in first.rglob("*") if p.is_file()):
-        twin = again / path.relative_to(first)
-        assert twin.read_bytes() == path.read_bytes(), f"{path.relative_to(first)} differs"
+    data, first = forms_out / "data", forms_out / "out"  # same bytes again: test_golden.py
     reissued = forms_out / "reissued"
     run_forms(data, reissued, reissue=True, progress=Progress())
     assert "void" in capsys.readouterr().err

@@ -17,14 +17,12 @@ from docx.oxml.ns import qn
 
 import seedtext
 from helpers import (
-    DATA,
     block_texts,
     convert_with_libreoffice,
     embedded_fonts,
     first_difference,
     page_count,
     pdf_text,
-    run_in_another_process,
 )
 
 COLUMNS = ("序号", "述职人", "党组织", "述职方式", "必答题")
@@ -235,20 +233,3 @@ def test_one_report_template_per_secretary(forms_dir, secretaries, campaign):
 
 
 # --- reproducibility ------------------------------------------------------------------------
-
-
-def test_rendering_twice_gives_identical_bytes(forms_dir, tmp_path):
-    """The two kinds again, in another process with another hash seed: the same bytes."""
-    script = """if True:
-        import sys
-        from pathlib import Path
-        from helpers import forms_context, write_kinds
-        context = forms_context(Path(sys.argv[1]))
-        write_kinds(context, ["schedule", "report_template"], Path(sys.argv[2]))
-    """
-    run_in_another_process(script, DATA, tmp_path, hash_seed="4321")
-    second = sorted((tmp_path / "forms").rglob("*.*"))
-    assert len(second) > 2
-    for path in second:
-        relative = path.relative_to(tmp_path / "forms")
-        assert path.read_bytes() == (forms_dir / relative).read_bytes(), f"{relative} differs"
