@@ -270,3 +270,31 @@ def test_verify_catches_a_file_added(letters_output, tampered, capsys):
     (tampered / "letters/通报-修改稿.pdf").write_bytes((tampered / "letters/通报.pdf").read_bytes())
     code, out = verify(tampered, letters_output.parent / "data", capsys)
     assert code == EXIT_FAILURE and "letters/通报-修改稿.pdf: 多出的文件 / file added" in out
+
+
+def test_the_bundle_places_every_document_of_a_county():
+    """Whose a document is comes from its record, not its file name: 120 secretaries all fit."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from generator.archive.bundle import arrange, bundled_kinds
+    from generator.model.campaign import Secretary
+    from generator.output.staging import Written
+
+    people = [
+        Secretary(f"s{n}", f"名{n}", None, "某支部", "branch", date(2020, 1, 1), ("a", "b"), (), n)
+        for n in range(1, 121)
+    ]
+    graded = SimpleNamespace(grade="好")
+    context = SimpleNamespace(secretaries=people, results=SimpleNamespace(of=lambda s: graded))
+    personal = [
+        Written(f"{k.folder}/{s.number}-{k.key}.pdf", k.key, s.id, 1, "00", pages=2)
+        for s in people
+        for k in bundled_kinds("personal")
+    ]
+    campaign = [Written(f"{k.key}.pdf", k.key, None, 1, "00", 1) for k in bundled_kinds("campaign")]
+    sections = arrange(context, personal + campaign)  # type: ignore[arg-type]
+    placed = [part.path for section in sections for part in section.parts]
+    assert sorted(placed) == sorted(w.path for w in personal + campaign)
+    assert sections[0].heading.startswith("001　名1（") and sections[99].heading.startswith("100　")
+    assert sections[-1].parts[-1].first_page == 120 * 5 * 2 + len(campaign)

@@ -2,11 +2,28 @@
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
 from concurrent.futures import ProcessPoolExecutor
 
+PR_SET_PDEATHSIG = 1  # Linux prctl: a signal for this process when its parent dies
+
 _forked_work: tuple[list, object] | None = None
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to kill this worker when the run that forked it dies, however it dies.
+
+    A worker left behind would go on writing, and would keep --out's lock (it inherits it).
+    """
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except AttributeError:  # no prctl: not Linux
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
 
 
 def _call_forked(index: int):
@@ -28,7 +45,12 @@ def map_forked(functions: list, argument, costs: list[float]) -> list:
     _forked_work = (functions, argument)
     order = sorted(range(len(functions)), key=lambda i: -costs[i])
     try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        with ProcessPoolExecutor(
+            workers,
+            mp_context=multiprocessing.get_context("fork"),
+            initializer=_die_with_parent,
+            initargs=(os.getpid(),),
+        ) as pool:
             results = dict(zip(order, pool.map(_call_forked, order), strict=True))
     finally:
         _forked_work = None
