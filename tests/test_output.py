@@ -157,9 +157,11 @@ def test_a_second_run_on_the_same_out_is_refused(tmp_path, capsys):
     out = tmp_path / "out"
     with output_lock(out):
         assert forms(data, out) == EXIT_FAILURE
-        with pytest.raises(PipelineError, match="another run is writing"):
-            with output_lock(out, shared=True):  # as `verify` reads
-                pass
+        with (
+            pytest.raises(PipelineError, match="another run is writing"),
+            output_lock(out, shared=True),  # as `verify` reads
+        ):
+            pass
     assert "another run is writing" in capsys.readouterr().err
     assert not out.exists()
     with output_lock(out, shared=True), output_lock(out, shared=True):
