@@ -1,186 +1,150 @@
-"""`make bench`: the speed of `make forms` and of its documents, beside WeasyPrint's layout alone.
+"""`make bench [SCALE=200]`: time per secretary and peak memory of forms, letters and verify.
 
-Nothing is asserted: the figures are printed for the closing note and for comparison over time.
+Each command runs as the clerk runs it (`python -m generator CMD --data data --out output`, from
+the campaign's folder), on the sample (19 secretaries) and on a generated campaign of SCALE
+secretaries (tools/campaigns.py). For each it prints the wall time, the time per secretary, the
+peak resident memory of its largest process (what wait4 reports, as /usr/bin/time does) and the
+peak proportional set size of all its processes together (sampled every 20 ms: pages the forked
+workers share with the parent count once), then how the larger campaign compares.
+Nothing is asserted: the figures are for the closing notes and for comparison over time.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from markupsafe import Markup
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tools"))
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from campaigns import make_campaign  # noqa: E402
 
-from generator.ballots import ballot_files, sheets_in_meeting_order
-from generator.fonts import load_font_map
-from generator.forms import FormsRun, load_inputs, render_notice
-from generator.serials import issue_ballots
-from generator.templating import html_environment
+from generator.load.data import load_campaign_data  # noqa: E402
+from generator.load.folder import DataFolder  # noqa: E402
 
-from generator.documents.ballot_sheet import layout_css
-from generator.documents.evaluation_form import personal_form
-from generator.documents.notice import build_notice
-from generator.progress import Progress
-from generator.render.parallel import render_batches, split_evenly
-from generator.render.pdf import PdfRenderer
-
-FORMS = 100
+COMMANDS = ("forms", "letters", "verify")
 
 
-def timed(action):
+@dataclass(frozen=True)
+class Run:
+    command: str
+    seconds: float
+    largest_mib: float  # the largest single process's peak RSS
+    total_mib: float  # the peak of the command's processes' proportional set sizes, summed
+
+
+def descendants(root: int) -> list[int]:
+    """Return the process and every process below it."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                parent = int(stat.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+    found, queue = [], [root]
+    while queue:
+        pid = queue.pop()
+        found.append(pid)
+        queue.extend(children.get(pid, []))
+    return found
+
+
+def proportional_bytes(pids: list[int]) -> int:
+    """Return the processes' memory, each shared page counted once in all (Pss)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+                line = next(line for line in rollup if line.startswith(b"Pss:"))
+            total += int(line.split()[1]) * 1024
+        except (OSError, StopIteration, IndexError, ValueError):
+            continue
+    return total
+
+
+def measure(command: str, folder: Path) -> Run:
+    """Run one command from the campaign's folder; return its time and memory."""
+    argv = [sys.executable, "-m", "generator", command, "--data", "data", "--out", "output"]
+    if command != "verify":
+        argv.append("--quiet")
+    log = folder / f"{command}.log"
     start = time.perf_counter()
-    result = action()
-    return result, time.perf_counter() - start
+    with log.open("wb") as output:
+        process = subprocess.Popen(argv, cwd=folder, stdout=output, stderr=output)
+    peak, done = [0], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.02):
+            peak[0] = max(peak[0], proportional_bytes(descendants(process.pid)))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        sys.exit(f"{command} failed (exit {process.returncode}):\n{log.read_text()}")
+    return Run(command, seconds, usage.ru_maxrss / 1024, peak[0] / 2**20)
 
 
-def line(label: str, pages: int, seconds: float) -> None:
-    print(f"  {label:<44} {pages:>4} pages {seconds:7.2f} s {pages / seconds:8.1f} pages/s")
+def bench(secretaries: int, folder: Path) -> list[Run]:
+    runs = [measure(command, folder) for command in COMMANDS]
+    print(f"\n{secretaries} secretaries ({folder.name}):")
+    print(
+        f"  {'command':<8} {'wall s':>8} {'s/secretary':>12} {'largest MiB':>12} {'all Pss MiB':>12}"
+    )
+    for run in runs:
+        print(
+            f"  {run.command:<8} {run.seconds:8.1f} {run.seconds / secretaries:12.3f} "
+            f"{run.largest_mib:12.0f} {run.total_mib:12.0f}"
+        )
+    total = sum(run.seconds for run in runs)
+    print(f"  {'all':<8} {total:8.1f} {total / secretaries:12.3f}")
+    return runs
+
+
+def compare(small: tuple[int, list[Run]], large: tuple[int, list[Run]]) -> None:
+    """Print the larger campaign's figures as multiples of the sample's."""
+    (n, a), (m, b) = small, large
+    print(f"\n{m} secretaries against {n} (time per secretary; peak memory):")
+    for x, y in zip(a, b, strict=True):
+        per = (y.seconds / m) / (x.seconds / n)
+        print(
+            f"  {x.command:<8} time/secretary ×{per:.2f}   largest process ×"
+            f"{y.largest_mib / x.largest_mib:.2f}   all processes ×{y.total_mib / x.total_mib:.2f}"
+        )
+    per_all = (sum(r.seconds for r in b) / m) / (sum(r.seconds for r in a) / n)
+    largest = max(r.largest_mib for r in b) / max(r.largest_mib for r in a)
+    print(f"  {'all':<8} time/secretary ×{per_all:.2f}   largest process ×{largest:.2f}")
+    print("  (goal: time per secretary within ×1.15, peak memory within ×1.5)")
 
 
 def main() -> None:
-    inputs = load_inputs(Path("data"))
-    fonts = load_font_map(inputs.data.campaign.fonts)
-    renderer = PdfRenderer(fonts)
-    campaign, secretaries = inputs.data.campaign, list(inputs.data.secretaries)
-    notice = build_notice(campaign, secretaries, inputs.plan)
-    html = html_environment(fonts).get_template("notice.html").render(n=notice)
-    renderer.render(html)  # warm up: fonts loaded, caches filled
-
-    print("通知 (one document, two layouts to place the 版记):")
-    document, layout_s = timed(lambda: renderer.layout(html))
-    pages = len(document.pages)
-    line("layout only (one layout)", pages, layout_s)
-    _, full_s = timed(lambda: render_notice(renderer, notice))
-    line("PDF (two layouts + write)", pages, full_s)
-
-    forms = [
-        personal_form(campaign, secretaries, secretaries[i % len(secretaries)])
-        for i in range(FORMS)
-    ]
-    template = html_environment().get_template("evaluation_forms.html")
-    batch_html = template.render(forms=forms, title="评议表")
-    print(f"{FORMS} one-page 评议表:")
-    document, layout_s = timed(lambda: renderer.layout(batch_html))
-    line("layout only (one batch)", len(document.pages), layout_s)
-    _, one_s = timed(
-        lambda: [renderer.render(template.render(forms=[f], title="评议表")) for f in forms]
-    )
-    line("one at a time (layout + write each)", FORMS, one_s)
-    pdfs, batch_s = timed(lambda: renderer.render_batch(batch_html, FORMS))
-    line("batched, one core (layout + write + split)", len(pdfs), batch_s)
-    jobs = [
-        (template.render(forms=chunk, title="评议表"), len(chunk))
-        for chunk in split_evenly(forms, 2)
-    ]
-    pdfs, parallel_s = timed(lambda: render_batches(fonts, jobs))
-    line("batched, both cores", len(pdfs), parallel_s)
-    print(f"  batched on both cores runs at {layout_s / parallel_s:.0%} of layout-only speed")
-
-
-def bench_make_forms() -> None:
-    """Time the whole `forms` command on a copy of the sample, as a user runs it."""
+    scale = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     with tempfile.TemporaryDirectory() as folder:
-        data = Path(folder) / "data"
-        shutil.copytree("data", data)
-        command = [
-            sys.executable,
-            "-m",
-            "generator",
-            "forms",
-            "--quiet",
-            "--data",
-            str(data),
-            "--out",
-            str(Path(folder) / "out"),
-        ]
-        _, seconds = timed(lambda: subprocess.run(command, check=True))
-    print(f"make forms on the sample campaign: {seconds:.1f} s wall time (goal ≤ 20 s)")
-
-
-def bench_booklets(renderer: PdfRenderer, inputs) -> None:
-    """Booklet pages per second, beside the layout-only time of the same pages done naively."""
-    campaign, secretaries = inputs.data.campaign, list(inputs.data.secretaries)
-    issued = issue_ballots(campaign, secretaries, bytes(32))
-    run = FormsRun(inputs, renderer, issued, Progress(quiet=True))
-    _, seconds = timed(lambda: ballot_files(run))
-    print("ballot booklets:")
-    line("sheets laid out once, copies stamped", len(issued), seconds)
-    sheets = {(s.secretary.id, s.source): s for s in sheets_in_meeting_order(campaign, secretaries)}
-    copies = [sheets[(b.secretary_id, b.source)] for b in issued]
-    layouts = {s.secretary.role: s.layout for s in copies}
-    css = Markup("\n".join(layout_css(kind, layout) for kind, layout in layouts.items()))
-    html = (
-        html_environment(renderer.fonts)
-        .get_template("ballot_sheet.html")
-        .render(sheets=copies, layout_css=css, title="floor")
-    )
-    document, floor = timed(lambda: renderer.layout(html))
-    line("floor: WeasyPrint layout only, every copy", len(document.pages), floor)
-
-
-def bench_filled_forms() -> None:
-    """The filled 评议表 (a page per ballot) beside WeasyPrint's layout-only time, same pages.
-
-    Also the wall time of the whole `letters` command, which they dominate (its first run on the
-    copied data makes the demonstration signer too, as a newcomer's does), and of `verify`.
-    """
-    from dataclasses import replace as replaced
-
-    from generator.filled_forms import (
-        ballot_batch_html,
-        ballot_pages,
-        filled_forms_1,
-        filled_forms_2,
-        filled_part,
-        whole_pages,
-    )
-    from generator.forms import run_forms
-    from generator.letters import score
-
-    from generator.render.parallel import map_forked
-
-    with tempfile.TemporaryDirectory() as folder:
-        data, out = Path(folder) / "data", Path(folder) / "out"
-        shutil.copytree("data", data)
-        run_forms(data, out)  # the register of serials, as a user has it before `letters`
-        folders = ["--data", str(data), "--out", str(out)]
-
-        def wall_time(*command: str) -> float:
-            argv = [sys.executable, "-m", "generator", *command, *folders]
-            return timed(lambda: subprocess.run(argv, check=True, capture_output=True))[1]
-
-        letters_s, verify_s = wall_time("letters", "--quiet"), wall_time("verify")
-        scored = score(data, out)
-    run = replaced(scored, renderer=PdfRenderer(load_font_map(scored.campaign.fonts)))
-    groups = ballot_pages(run)
-    pages = sum(len(g.sheets) for g in groups)
-    whole_html = ballot_batch_html(run, groups, whole_pages(groups))
-    run.renderer.layout(ballot_batch_html(run, groups[:1], whole_pages(groups[:1])))  # warm up
-    print(f"filled 评议表, a page per ballot ({pages} pages, {len(groups)} secretaries):")
-    document, layout_s = timed(lambda: run.renderer.layout(whole_html))
-    line("floor: WeasyPrint layout only, whole pages", len(document.pages), layout_s)
-    del document
-    _, one_core_s = timed(lambda: [filled_part(run, part) for part in range(2)])
-    line("form once + ink per ballot, 1 core, +DOCX", pages, one_core_s)
-    kinds = [filled_forms_1, filled_forms_2]
-    _, both_s = timed(lambda: map_forked(kinds, run, [1.0, 1.0]))
-    line("form once + ink per ballot, 2 cores, +DOCX", pages, both_s)
-    print(
-        f"  filled forms run at {layout_s / both_s:.0%} of layout-only speed on both cores, "
-        f"{layout_s / one_core_s:.0%} on one (goal ≥ 50 %)"
-    )
-    print(f"make letters on the sample campaign: {letters_s:.1f} s wall time (goal ≤ 30 s)")
-    print(f"make verify of its archive: {verify_s:.1f} s wall time")
+        sample = Path(folder) / "sample"
+        ignored = shutil.ignore_patterns(".demo-signer")
+        shutil.copytree(ROOT / "data", sample / "data", ignore=ignored)
+        count = len(load_campaign_data(DataFolder(sample / "data")).secretaries)
+        small = (count, bench(count, sample))
+        generated = Path(folder) / f"generated-{scale}"
+        make_campaign(generated, scale)
+        large = (scale, bench(scale, generated))
+    compare(small, large)
 
 
 if __name__ == "__main__":
     main()
-    bench_make_forms()
-    inputs = load_inputs(Path("data"))
-    bench_booklets(PdfRenderer(load_font_map(inputs.data.campaign.fonts)), inputs)
-    bench_filled_forms()

@@ -37,7 +37,7 @@ README = """\
   signer.p12  由示例根证书签发的示例签名证书及其私钥（PKCS#12，无口令）
 用它签署的文件只能说明签名之后未被改动，不能证明由谁签署：私钥没有任何保护，
 任何拿到本目录的人都能以同样的名义签名。正式使用请在 campaign.yaml 的 signing 中
-配置本单位的签名证书（见 README.md）。删除本目录后将生成新的示例证书，此前签署的文件
+配置本单位的签名证书（见 docs/archive.md）。删除本目录后将生成新的示例证书，此前签署的文件
 将无法再通过 make verify 的信任检查。
 
 Demonstration signing certificate — for demonstration only, not for official use
@@ -49,7 +49,7 @@ make letters created this folder because campaign.yaml configures no signing, an
 A signature made with it shows only that a file is unchanged since it was signed, not who
 signed it: the key is unprotected and anyone holding this folder can sign in the same name.
 For official use configure the committee's own certificate under signing in campaign.yaml
-(see README.md). Deleting this folder makes a new demonstration certificate next time; files
+(see docs/archive.md). Deleting this folder makes a new demonstration certificate next time; files
 signed before then no longer pass make verify's trust check.
 """
 

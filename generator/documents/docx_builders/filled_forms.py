@@ -133,7 +133,7 @@ def build_filled_form(fonts):
     """Return the template of one secretary's ballots, a page each.
 
     Context `sheets`: (FilledSheet, fit) pairs; fit gives each text box its size in half-points
-    and its exact line in twips (generator/filled_forms.py docx_fit).
+    and its exact line in twips (generator/documents/filled_forms.py docx_fit).
     """
     doc = base_document(fonts)
     sheet_page(doc)
