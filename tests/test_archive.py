@@ -250,10 +250,19 @@ def test_verify_catches_an_update_appended_that_changes_a_page(letters_output, t
     assert f"{INSERT}: 签名未覆盖整个文件（签名后有追加修改） / signature does not cover" in out
 
 
-def test_verify_catches_a_file_replaced_by_a_signed_file_of_another_run(
-    letters_output, second_run, tampered, capsys
+def test_verify_catches_a_file_replaced_by_a_validly_signed_other_file(
+    letters_output, tampered, capsys
 ):
-    shutil.copyfile(second_run / LETTER, tampered / LETTER)  # validly signed, by the same signer
+    from generator.archive.signing import load_signer, sign_pdf
+
+    from helpers import first_revision, load_data
+
+    data = letters_output.parent / "data"
+    signer = load_signer(data, load_data(data).campaign)
+    unsigned = first_revision((letters_output / LETTER).read_bytes()) + b"\n"
+    resigned = sign_pdf(unsigned, signer)  # the same pages, signed again: valid, other bytes
+    assert resigned != (letters_output / LETTER).read_bytes()
+    (tampered / LETTER).write_bytes(resigned)
     code, out = verify(tampered, letters_output.parent / "data", capsys)
     assert code == EXIT_FAILURE
     assert f"{LETTER}: 内容已改变 / content changed" in out
