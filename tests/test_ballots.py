@@ -18,15 +18,9 @@ MM = 72 / 25.4
 
 
 @pytest.fixture(scope="module")
-def forms_out(tmp_path_factory):
-    """Run `forms` on a copy of the sample (its own campaign secret) and return the output."""
-    from generator.pipeline.forms import run_forms
-
-    root = tmp_path_factory.mktemp("ballots")
-    data = root / "data"
-    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns(".ballot-secret"))
-    run_forms(data, root / "out")
-    return root
+def forms_out(rendered_notice):
+    """The folder holding the session's `forms` output of the sample, as `out`."""
+    return rendered_notice.out_dir.parent
 
 
 def register(out) -> list[dict]:
@@ -137,12 +131,13 @@ def test_the_layout_file_says_where_the_ink_is(forms_out):
         assert not dark(x + w / 2, y + h / 2), name
 
 
-def test_reissue_changes_every_serial(forms_out, capsys):
+def test_reissue_changes_every_serial(forms_out, tmp_path, capsys):
     from generator.pipeline.forms import run_forms
     from generator.progress import Progress
 
-    data, first = forms_out / "data", forms_out / "out"  # same bytes again: test_golden.py
-    reissued = forms_out / "reissued"
+    data, first = tmp_path / "data", forms_out / "out"  # same bytes again: test_golden.py
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns(".demo-signer"))
+    reissued = tmp_path / "reissued"
     run_forms(data, reissued, reissue=True, progress=Progress())
     assert "void" in capsys.readouterr().err
     old = {r["ballot_id"] for r in register(first)}
