@@ -302,7 +302,7 @@ def test_the_bundle_places_every_document_of_a_county():
         for k in bundled_kinds("personal")
     ]
     campaign = [Written(f"{k.key}.pdf", k.key, None, 1, "00", 1) for k in bundled_kinds("campaign")]
-    sections = arrange(context, personal + campaign)  # type: ignore[arg-type]
+    sections = arrange(context, personal + campaign)
     placed = [part.path for section in sections for part in section.parts]
     assert sorted(placed) == sorted(w.path for w in personal + campaign)
     assert sections[0].heading.startswith("001　名1（") and sections[99].heading.startswith("100　")

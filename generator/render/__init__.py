@@ -1,1 +1,1 @@
-"""Two renderings of one context: DOCX for editing, PDF for keeping."""
+"""Rendering: one context, two renderings (DOCX to edit, PDF to keep), real fonts only."""
