@@ -29,10 +29,11 @@ def archival_document(context: LettersContext, document: Document) -> Document:
     secretary = document.secretary
     result = context.results.of(secretary) if secretary else None
     fallback = f"{document.kind.name}（{secretary.name}）" if secretary else document.kind.name
-    title = pdf_title(document.content) or fallback
-    metadata = document_metadata(context, archived.subject, title, result)
+    rendered = PdfReader(io.BytesIO(document.content))
+    title = str(rendered.metadata.title) if rendered.metadata and rendered.metadata.title else None
+    metadata = document_metadata(context, archived.subject, title or fallback, result)
     pdf = to_pdfa(document.content, metadata, associated_data(context, result))
-    return replace(document, content=pdf, pages=len(PdfReader(io.BytesIO(pdf)).pages))
+    return replace(document, content=pdf, pages=len(rendered.pages))
 
 
 def document_metadata(
@@ -69,9 +70,3 @@ def associated_data(
             f"{name}同志的评议结果（results.json 中的一项）/ this secretary's results",
         )
     ]
-
-
-def pdf_title(pdf: bytes) -> str | None:
-    """Return the title the renderer gave the PDF, if any."""
-    metadata = PdfReader(io.BytesIO(pdf)).metadata
-    return str(metadata.title) if metadata and metadata.title else None
