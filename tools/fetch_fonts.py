@@ -27,8 +27,10 @@ FANDOL_FACES = ("FandolFang-Regular.otf", "FandolKai-Regular.otf")
 
 
 def save_sc_face(collection: Path, target: Path) -> None:
-    """Save the face whose PostScript name marks it Simplified Chinese."""
-    for font in TTCollection(collection).fonts:
+    """Save the face whose PostScript name marks it Simplified Chinese, byte for byte the same on
+    every machine: fontTools would stamp the time of saving into its head table, and every PDF
+    embeds that table."""
+    for font in TTCollection(collection, recalcTimestamp=False).fonts:
         if "CJKsc-" in font["name"].getDebugName(6):
             font.save(target)
             return
@@ -50,9 +52,8 @@ def download_fandol(target_dir: Path) -> None:
 
 def main(target_dir: Path) -> None:
     target_dir.mkdir(parents=True, exist_ok=True)
-    for collection, face in NOTO_SC_FACES.items():
-        if not (target_dir / face).exists():
-            save_sc_face(NOTO_DIR / collection, target_dir / face)
+    for collection, face in NOTO_SC_FACES.items():  # rewritten: an older copy may be stamped
+        save_sc_face(NOTO_DIR / collection, target_dir / face)
     if not all((target_dir / face).exists() for face in FANDOL_FACES):
         download_fandol(target_dir)
     print(f"fonts ready in {target_dir}/", file=sys.stderr)
