@@ -38,14 +38,16 @@ def load_data(folder: Path):
 def forms_context(folder: Path, secret: bytes = bytes(range(32))):
     """Return the pre-meeting pack's context for a data folder, with a fixed ballot secret."""
     from generator.documents.context import FormsContext
-    from generator.model.serials import issue_ballots
+    from generator.model.serials import fingerprint, issue_ballots
     from generator.render.fonts import load_font_map
     from generator.render.pdf import PdfRenderer
 
     data = load_data(folder)
     issued = tuple(issue_ballots(data.campaign, list(data.secretaries), secret))
     renderer = PdfRenderer(load_font_map(data.campaign.fonts))
-    return FormsContext(data.campaign, data.secretaries, data.plan, issued, renderer)
+    return FormsContext(
+        data.campaign, data.secretaries, data.plan, issued, fingerprint(secret), renderer
+    )
 
 
 def write_kinds(context, keys: list[str], out_dir: Path) -> list[Path]:

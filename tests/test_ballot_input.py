@@ -20,7 +20,7 @@ from generator.documents.register import register_csv
 from generator.documents.tally_workbook import tally_workbook
 from generator.load.ballots import DoubleEntryMismatch, collect_ballots, read_ballots
 from generator.load.folder import DataFolder
-from generator.model.ballot import Ballot
+from generator.model.ballot import Ballot, IssuedBallot
 from generator.model.errors import InputError
 from generator.model.serials import issue_ballots
 
@@ -107,7 +107,7 @@ class Folder:
         return path
 
     def read(self):
-        return read_ballots(DataFolder(self.data), self.out, CAMPAIGN, SECRETARIES)
+        return read_ballots(DataFolder(self.data), self.out, CAMPAIGN, SECRETARIES, SECRET)
 
     def errors(self) -> list[str]:
         with pytest.raises(InputError) as caught:
@@ -156,7 +156,8 @@ def test_a_csv_reads_to_ballots(folder):
         Ballot(S2.serial, "b01", "上述", None, "blank", "", "", "data/ballots/a.csv:4"),
     )  # fmt: skip
     assert read.files == ("data/ballots/a.csv",)
-    assert read.unreturned == ()  # no register: nothing is known to be missing
+    # no register: the secret gives the sheets issued, so the others are known to be missing
+    assert read.unreturned == tuple(b for b in ISSUED if b not in (S1, S2))
 
 
 def test_status_words_and_optional_columns(folder):
@@ -607,7 +608,7 @@ def test_the_sample_ballots_match_the_register(sample, monkeypatch):
     monkeypatch.chdir(sample)
     data = load_data(Path("data"))
     read = read_ballots(
-        DataFolder(Path("data")), Path("output"), data.campaign, list(data.secretaries)
+        DataFolder(Path("data")), Path("output"), data.campaign, list(data.secretaries), None
     )
     register = list(
         csv.reader(io.StringIO((sample / "output/forms/ballots-issued.csv").read_text("utf-8-sig")))
@@ -635,7 +636,7 @@ def test_the_workbooks_forms_writes_read_back_in_double_entry(sample, tmp_path, 
         book.save(path)
     data = load_data(Path("data"))
     read = read_ballots(
-        DataFolder(Path("data")), Path("output"), data.campaign, list(data.secretaries)
+        DataFolder(Path("data")), Path("output"), data.campaign, list(data.secretaries), None
     )
     assert [(b.source, b.score, b.status, b.problems, b.located) for b in read.ballots] == [
         ("上述", 9, "valid", "学习不够", f"{A_SHOWN}:上述!A2"),
@@ -695,7 +696,7 @@ class Scratch:
 
 def read_in(folder: Folder):
     return read_ballots(
-        DataFolder(folder.root / "data"), folder.root / "output", CAMPAIGN, SECRETARIES
+        DataFolder(folder.root / "data"), folder.root / "output", CAMPAIGN, SECRETARIES, SECRET
     )
 
 
@@ -886,8 +887,15 @@ def test_every_data_row_becomes_one_ballot_or_one_problem(kinds, texts, as_xlsx)
             folder.xlsx("b.xlsx", rows, header=HEADER[:6])
         else:
             (folder.ballots / "a.csv").write_bytes(_csv_lf(rows))
+        printed: dict[str, IssuedBallot] = {}  # as the rows say, the first of a duplicate
+        for r in rows:
+            if r[0]:
+                printed.setdefault(r[0], IssuedBallot(r[0], r[1], r[2]))
+        (folder.root / "output" / "forms").mkdir(parents=True)
+        register = folder.root / "output" / "forms" / "ballots-issued.csv"
+        register.write_bytes(register_csv(printed.values()))
         collected = collect_ballots(
-            DataFolder(folder.root / "data"), folder.root / "output", CAMPAIGN, SECRETARIES
+            DataFolder(folder.root / "data"), folder.root / "output", CAMPAIGN, SECRETARIES, None
         )
     ballots_at = Counter(_row_number(b.located) for b in collected.ballots)
     problems_at = Counter(_row_number(p.where) for p in collected.problems)

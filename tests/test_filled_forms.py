@@ -58,7 +58,7 @@ def sample(letters_output) -> Sample:
     data_dir = letters_output.parent / "data"
     data = load_data(data_dir)
     secretaries = list(data.secretaries)
-    read = read_ballots(DataFolder(data_dir), letters_output, data.campaign, secretaries)
+    read = read_ballots(DataFolder(data_dir), letters_output, data.campaign, secretaries, None)
     results = json.loads((letters_output / "results.json").read_text(encoding="utf-8"))
     folder = letters_output / "letters" / "评议表"
     return Sample(data.campaign, secretaries, list(read.ballots), results, folder)

@@ -171,7 +171,8 @@ def test_a_second_run_on_the_same_out_is_refused(tmp_path, capsys):
 def test_a_killed_run_leaves_out_as_before_and_a_finished_one_leaves_nothing_stale(tmp_path):
     """Kill `forms` at moments spread over its run: --out is the old tree or the new one, whole.
 
-    The new run has one secretary fewer: once it has finished, none of her files is left.
+    The new run has a secretary's name corrected: once it has finished, no file bears the old one
+    (and every serial stays: the name is not part of them).
     """
     data = campaign(tmp_path)
     out = tmp_path / "out"
@@ -179,7 +180,12 @@ def test_a_killed_run_leaves_out_as_before_and_a_finished_one_leaves_nothing_sta
     before = tree(out)
     removed = yaml.safe_load((data / "secretaries.yaml").read_text(encoding="utf-8"))[1]["name"]
     assert any(removed in path for path in before)
-    campaign(tmp_path / "next", lambda people: people[:1] + people[2:])
+
+    def rename(people):
+        people[1]["name"] = "钱戊"
+        return people
+
+    campaign(tmp_path / "next", rename)
     shutil.copy(tmp_path / "next" / "data" / "secretaries.yaml", data / "secretaries.yaml")
     command = [sys.executable, "-m", "generator", "forms", "--quiet", "--data", "data"]
     environment = {**os.environ, "PYTHONPATH": str(REPO)}
@@ -195,6 +201,7 @@ def test_a_killed_run_leaves_out_as_before_and_a_finished_one_leaves_nothing_sta
     assert forms(data, out) == EXIT_OK  # clears what the killed runs left beside --out
     after = tree(out)
     assert after != before and not any(removed in path for path in after)
+    assert after["forms/ballots-issued.csv"] == before["forms/ballots-issued.csv"]
     assert all(state in (before, after) for state in states)
     assert before in states  # at least one kill came before the publish
     assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name or ".old-" in p.name]
@@ -216,3 +223,21 @@ def test_a_run_that_fails_midway_leaves_out_as_it_was(tmp_path, monkeypatch, cap
     assert "a bug in one kind" in capsys.readouterr().err
     assert tree(out) == before
     assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]
+
+
+def test_removing_a_secretary_voids_her_sheets_only_with_reissue(tmp_path, capsys):
+    data = campaign(tmp_path)
+    out = tmp_path / "out"
+    assert forms(data, out) == EXIT_OK
+    before = tree(out)
+    gone = yaml.safe_load((data / "secretaries.yaml").read_text(encoding="utf-8"))[1]
+    campaign(tmp_path / "next", lambda people: people[:1] + people[2:])
+    shutil.copy(tmp_path / "next" / "data" / "secretaries.yaml", data / "secretaries.yaml")
+    assert forms(data, out) == EXIT_INPUT
+    err = capsys.readouterr().err
+    assert "ballots-issued.csv:1: serials: 已印制的选票中有 13 张将作废（名单中已没有 b02）" in err
+    assert "--reissue" in err and tree(out) == before
+    command = ["forms", "--quiet", "--reissue", "--data", str(data), "--out", str(out)]
+    assert main(command) == EXIT_OK
+    assert "45 sheets printed earlier are void" in capsys.readouterr().err  # all: a new secret
+    assert not any(gone["name"] in path for path in tree(out))

@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from generator.load.data import load_campaign_data
 from generator.load.folder import DataFolder
-from generator.load.secret import campaign_secret
+from generator.load.secret import read_secret
 from generator.model.serials import issue_ballots
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -135,7 +135,8 @@ def assessment_yaml(secretaries, rng: random.Random) -> str:
 def main() -> None:
     data = load_campaign_data(DataFolder(DATA))
     secretaries = list(data.secretaries)
-    secret, _ = campaign_secret(DATA)
+    secret = read_secret(DATA)
+    assert secret is not None, "the sample's secret is committed: data/.ballot-secret"
     issued = issue_ballots(data.campaign, secretaries, secret)
     order = {s.id: n for n, s in enumerate(secretaries)}
     rng = random.Random(SEED)

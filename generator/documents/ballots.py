@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from ..model.campaign import Campaign, Secretary
-from ..model.serials import fingerprint
 from ..render.stamp import Stamp, stamped_booklet
 from ..render.templating import html_environment
 from .ballot_sheet import QR_PAYLOAD, SheetLayout, layout_css, layout_description, sheet_layout
@@ -60,7 +59,6 @@ def booklets(context: FormsContext, batch: Sequence[Secretary]) -> Iterator[Docu
     )
     sheets_pdf = context.renderer.render(html)
     page_of = {(s.secretary.id, s.source): index for index, s in enumerate(sheets)}
-    mark = fingerprint(campaign, context.secretaries)
     font_file = context.renderer.fonts["黑体"].file
     wanted = {s.id for s in batch}
     copies: dict[str, list[tuple[int, Stamp]]] = {s.id: [] for s in batch}
@@ -73,7 +71,7 @@ def booklets(context: FormsContext, batch: Sequence[Secretary]) -> Iterator[Docu
             serial=ballot.serial,
             secretary_id=ballot.secretary_id,
             source=ballot.source,
-            fingerprint=mark,
+            fingerprint=context.fingerprint,
         )
         layout = sheets[page].layout
         copies[ballot.secretary_id].append(

@@ -20,6 +20,7 @@ class FormsContext:
     secretaries: tuple[Secretary, ...]
     plan: tuple[Paragraph, ...]
     issued: tuple[IssuedBallot, ...]  # every sheet to print, in meeting order
+    fingerprint: str  # the campaign's mark in each sheet's QR code (model/serials.py)
     renderer: PdfRenderer
 
 

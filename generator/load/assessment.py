@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..model.assessment import Assessment
 from ..model.campaign import GRADES, Secretary
 from ..model.errors import InputError, Problem
-from .fields import Record, as_mapping, as_text, as_texts, one_of
+from .fields import Record, as_long_text, as_long_texts, as_mapping, one_of
 from .folder import DataFolder
 from .yamlmarks import Marked, load_yaml
 
@@ -56,7 +56,7 @@ def load_assessment(folder: DataFolder, secretaries: list[Secretary]) -> dict[st
 
 def _assessment(record: Record) -> Assessment:
     grade = record.take("grade", one_of(GRADES), None)
-    reason = record.take("reason", as_text, None)
+    reason = record.take("reason", as_long_text, None)
     if grade is not None and reason is None:
         record.report(
             "reason",
@@ -64,10 +64,10 @@ def _assessment(record: Record) -> Assessment:
             "a committee override of the grade needs a reason",
         )
     result = Assessment(
-        achievements=record.take("achievements", as_texts, ()) or (),
-        problems=record.take("problems", as_texts, ()) or (),
-        major_failure=record.take("major_failure", as_text, None),
-        held_accountable=record.take("held_accountable", as_text, None),
+        achievements=record.take("achievements", as_long_texts, ()) or (),
+        problems=record.take("problems", as_long_texts, ()) or (),
+        major_failure=record.take("major_failure", as_long_text, None),
+        held_accountable=record.take("held_accountable", as_long_text, None),
         grade=grade,
         reason=reason,
         located=record.locate(),

@@ -28,6 +28,7 @@ from ..model.campaign import (
     SigningChoice,
 )
 from ..model.errors import InputError, Problem
+from ..model.limits import EVALUATORS_MAX
 from .fields import (
     Invalid,
     Record,
@@ -71,7 +72,7 @@ def read_campaign(data: object, file: str, problems: list[Problem]) -> Campaign 
     issuer = _issuer(top.sub("issuer"))
     notice_record, meeting_record = top.sub("notice"), top.sub("meeting")
     notice, meeting = _notice(notice_record), _meeting(meeting_record)
-    evaluators = _role_tables(top.sub("evaluators"), as_count)
+    evaluators = _role_tables(top.sub("evaluators"), _as_copies)
     rules = _rules(top.sub("rules"), evaluators)
     results_record = top.sub("results", required=False)
     results_date, publish_scores = _results(results_record)
@@ -82,6 +83,7 @@ def read_campaign(data: object, file: str, problems: list[Problem]) -> Campaign 
     _not_before(meeting_record, "date", top, "deadline")
     _not_before(meeting_record, "date", results_record, "date")
     _report_deadline_after_notice(notice_record, meeting_record)
+    _year_of_the_dates(top, year, notice_record, meeting_record)
     if problems or evaluators is None:
         return None
     counts = {role: table.values for role, table in evaluators.values.items()}
@@ -178,6 +180,23 @@ def _not_before(first: Record | None, first_key: str, then: Record | None, then_
         then.report(then_key, zh, f"must not be before {name} ({day}), got {next_day}")
 
 
+def _year_of_the_dates(
+    top: Record, year: int | None, notice: Record | None, meeting: Record | None
+) -> None:
+    """Report a year the notice and the meeting cannot belong to: the review of a year is held
+    in that year or early in the next."""
+    if year is None:
+        return
+    for record in (notice, meeting):
+        day = _date_or_none(record.values.get("date")) if record is not None else None
+        if day is not None and not year <= day.year <= year + 1:
+            name = record.field("date") if record is not None else "date"
+            zh = f"考核年度 {year} 与 {name}（{day}）不符：日期应在 {year} 年或 {year + 1} 年"
+            en = f"year {year} does not fit {name} ({day}): dates fall in {year} or {year + 1}"
+            top.report("year", zh, en)
+            return
+
+
 def _report_deadline_after_notice(notice: Record | None, meeting: Record | None) -> None:
     """Report a meeting so soon that the 述职报告 would be due before the notice goes out.
 
@@ -218,6 +237,15 @@ def _role_tables(record: Record | None, read: Any) -> Table | None:
                 sources, {key: sources.take(key, read) for key in list(sources.values)}
             )
     return Table(record, tables)
+
+
+def _as_copies(value: object) -> int:
+    """Return how many copies of a sheet to print: a count within its bound."""
+    copies = as_count(value)
+    if copies > EVALUATORS_MAX:
+        zh = f"评议人数 {copies} 超过上限 {EVALUATORS_MAX}"
+        raise Invalid(zh, f"{copies} evaluators, over the bound of {EVALUATORS_MAX}")
+    return copies
 
 
 def _as_weight(value: object) -> Fraction:

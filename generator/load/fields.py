@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -10,6 +11,7 @@ from fractions import Fraction
 from typing import Any, TypeVar
 
 from ..model.errors import Problem
+from ..model.limits import LINE_TEXT_MAX, TEXT_MAX
 from .yamlmarks import ISO_DATE, Marked
 
 T = TypeVar("T")
@@ -24,23 +26,50 @@ class Invalid(Exception):
         self.en = en
 
 
-def as_text(value: object) -> str:
-    """Return non-empty text, stripped."""
+def check_text(text: str, limit: int = LINE_TEXT_MAX) -> str:
+    """Return the text if it is within its bound and holds no control character but line breaks."""
+    if len(text) > limit:
+        raise Invalid(
+            f"内容过长（{len(text)} 字），不能超过 {limit} 字",
+            f"too long ({len(text)} characters, at most {limit})",
+        )
+    for char in text:
+        if unicodedata.category(char) == "Cc" and char not in "\n\t":
+            code = f"U+{ord(char):04X}"
+            raise Invalid(f"含有控制字符 {code}", f"holds a control character {code}")
+    return text
+
+
+def as_text(value: object, limit: int = LINE_TEXT_MAX) -> str:
+    """Return non-empty text, stripped, within its bound."""
     if not isinstance(value, str):
         raise Invalid("须为文本", "must be text")
     if not value.strip():
         raise Invalid("不能为空", "must not be empty")
-    return value.strip()
+    return check_text(value.strip(), limit)
 
 
-def as_texts(value: object) -> tuple[str, ...]:
-    """Return a list of non-empty texts."""
+def as_long_text(value: object) -> str:
+    """Return a text of a paragraph's length: an assessment, a reason."""
+    return as_text(value, TEXT_MAX)
+
+
+def as_texts(value: object, limit: int = LINE_TEXT_MAX) -> tuple[str, ...]:
+    """Return a list of non-empty texts, each within its bound."""
     if not isinstance(value, list):
         raise Invalid("须为列表", "must be a list")
     for number, item in enumerate(value, start=1):
         if not isinstance(item, str) or not item.strip():
             raise Invalid(f"第 {number} 项须为非空文本", f"item {number} must be non-empty text")
+        try:
+            check_text(item.strip(), limit)
+        except Invalid as e:
+            raise Invalid(f"第 {number} 项{e.zh}", f"item {number}: {e.en}") from e
     return tuple(item.strip() for item in value)
+
+
+def as_long_texts(value: object) -> tuple[str, ...]:
+    return as_texts(value, TEXT_MAX)
 
 
 def as_int(value: object) -> int:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..model.errors import InputError
+from ..model.limits import FILE_MAX_BYTES
 from .yamlmarks import file_problem
 
 # The order the archive embeds the inputs in: these first, then the ballot files by name.
@@ -49,6 +50,11 @@ class DataFolder:
         if relative not in self._read:
             shown = self.shown(relative)
             try:
+                size = (self.root / relative).stat().st_size
+                if size > FILE_MAX_BYTES:
+                    zh = f"文件 {size >> 20} MB，超过上限 {FILE_MAX_BYTES >> 20} MB"
+                    en = f"{size >> 20} MB, over the {FILE_MAX_BYTES >> 20} MB bound for a file"
+                    raise InputError([file_problem(shown, zh, en)])
                 self._read[relative] = (self.root / relative).read_bytes()
             except FileNotFoundError as e:
                 raise InputError([file_problem(shown, "文件不存在", "file not found")]) from e

@@ -9,17 +9,22 @@ from pathlib import Path
 SECRET_FILE = ".ballot-secret"  # in the data folder: `make clean` keeps it, git ignores it
 
 
-def campaign_secret(data_dir: Path, reissue: bool = False) -> tuple[bytes, bool]:
-    """Return the campaign's secret, creating it on the first run or on --reissue.
-
-    The second value says whether a new secret was made (every serial changed).
-    """
+def read_secret(data_dir: Path) -> bytes | None:
+    """Return the campaign's secret, or None when `forms` has not made one yet."""
     path = data_dir / SECRET_FILE
-    if path.is_file() and not reissue:
-        return bytes.fromhex(path.read_text().strip()), False
-    secret = secrets.token_bytes(32)
+    if not path.is_file():
+        return None
+    return bytes.fromhex(path.read_text().strip())
+
+
+def new_secret() -> bytes:
+    return secrets.token_bytes(32)
+
+
+def write_secret(data_dir: Path, secret: bytes) -> None:
+    """Keep the secret in the data folder, readable by its owner only, written atomically."""
+    path = data_dir / SECRET_FILE
     temporary = path.with_name(path.name + ".tmp")
     temporary.write_text(secret.hex() + "\n")
     os.chmod(temporary, 0o600)
     os.replace(temporary, path)
-    return secret, True

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import replace
 from datetime import date
 
-import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from ..model.campaign import ROLES, Campaign, Secretary
 from ..model.errors import InputError, Problem
-from ..model.limits import NAME_MAX
+from ..model.limits import NAME_MAX, SECRETARIES_MAX, SHEETS_MAX
 from .fields import Invalid, Record, as_date, as_text, as_texts, one_of
 from .folder import DataFolder
+from .workbooks import open_workbook
 from .yamlmarks import Marked, MarkedList, file_problem, load_yaml
 
 COLUMNS = (
@@ -43,6 +40,10 @@ def load_secretaries(folder: DataFolder, campaign: Campaign | None) -> list[Secr
     """
     problems: list[Problem] = []
     records = _records(folder, problems)
+    if len(records) > SECRETARIES_MAX:
+        zh = f"共 {len(records)} 名书记，超过上限 {SECRETARIES_MAX}：请分为几次考核"
+        en = f"{len(records)} secretaries, over the bound of {SECRETARIES_MAX}: split the campaign"
+        raise InputError([*problems, file_problem(records[0].file, zh, en)])
     secretaries = [_secretary(record, campaign) for record in records]
     _check_repeats(records)
     if not records and not problems:
@@ -51,7 +52,18 @@ def load_secretaries(folder: DataFolder, campaign: Campaign | None) -> list[Secr
     if problems:
         raise InputError(problems)
     found = [secretary for secretary in secretaries if secretary is not None]
+    if campaign is not None:
+        _check_sheets(found, campaign, records[0].file)
     return [replace(secretary, number=n) for n, secretary in enumerate(found, start=1)]
+
+
+def _check_sheets(secretaries: list[Secretary], campaign: Campaign, file: str) -> None:
+    """Refuse a campaign whose ballots would take hours to print: too many sheets in all."""
+    sheets = sum(sum(campaign.evaluators[s.role].values()) for s in secretaries)
+    if sheets > SHEETS_MAX:
+        zh = f"{len(secretaries)} 名书记共需印制 {sheets} 张选票，超过上限 {SHEETS_MAX}"
+        en = f"{len(secretaries)} secretaries need {sheets} ballot sheets, over the bound {SHEETS_MAX}"
+        raise InputError([file_problem(file, zh, en)])
 
 
 def _records(folder: DataFolder, problems: list[Problem]) -> list[Record]:
@@ -94,10 +106,13 @@ def _yaml_records(data: object, file: str, problems: list[Problem]) -> list[Reco
 
 def _xlsx_records(content: bytes, file: str, problems: list[Problem]) -> list[Record]:
     """Return a record for each non-empty row of the first sheet, located by cell."""
-    try:
-        sheet = openpyxl.load_workbook(io.BytesIO(content), data_only=True).worksheets[0]
-    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError, IndexError) as e:
-        raise InputError([file_problem(file, f"无法读取：{e}", f"cannot read: {e}")]) from e
+    book = open_workbook(content, file)
+    sheet = book.worksheets[0]
+    for other in book.worksheets[1:]:
+        if any(v not in (None, "") for row in other.iter_rows(values_only=True) for v in row):
+            zh = f"只读取第一个工作表“{sheet.title}”：工作表“{other.title}”中的内容不会被读取，请移入第一个工作表或删除"
+            en = f"only the first sheet ({sheet.title}) is read: move sheet {other.title}'s rows there or delete it"
+            problems.append(Problem(file, f"{other.title}!A1", "sheet", zh, en))
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     columns = _header(rows[0] if rows else [], sheet.title, file, problems)
     if columns is None:

@@ -1,16 +1,20 @@
 """Ballot serials: random to anyone without the campaign's secret, the same on every re-run.
 
-A serial is HMAC-SHA256(secret, campaign fingerprint, secretary, source, copy number), written
-in an alphabet without look-alike characters (no 0/O, 1/I). It carries no order and nothing about
-who fills the sheet in; within a secretary and source the sheets are ordered by serial, so the
-copy number is not recoverable from a sheet's place in the booklet either.
+A serial is HMAC-SHA256(secret, secretary id, source, copy number), written in an alphabet
+without look-alike characters (no 0/O, 1/I). Nothing else goes in: correcting a name or the
+notice's wording keeps every printed sheet valid; only a new secret, a secretary removed or fewer
+copies void sheets, and `forms` refuses those without --reissue. A serial carries no order and
+nothing about who fills the sheet in; within a secretary and source the sheets are ordered by
+serial, so the copy number is not recoverable from a sheet's place in the booklet either.
+
+The campaign's fingerprint, printed in each sheet's QR code, is derived from the secret the same
+way: a sheet of another campaign is recognised, and no edit of the data changes it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Sequence
 
 from .ballot import IssuedBallot
@@ -20,24 +24,9 @@ ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 symbols, no 0 O 1 I
 SERIAL_LENGTH = 8  # 40 bits: guessing one of ~800 issued serials has odds of 1 in 10⁹
 
 
-def fingerprint(campaign: Campaign, secretaries: Sequence[Secretary]) -> str:
-    """Return a short hash of what defines the ballots, to recognise sheets of another campaign.
-
-    It covers the year, the issuer, the secretaries (id, name, organisation, role), the
-    evaluators and the weights — not wording such as the notice's title, so mending a typo
-    there does not void printed sheets.
-    """
-    definition = {
-        "year": campaign.year,
-        "issuer": campaign.issuer.name,
-        "secretaries": [[s.id, s.name, s.organization, s.role] for s in secretaries],
-        "evaluators": campaign.evaluators,
-        "weights": {
-            role: {k: str(v) for k, v in w.items()} for role, w in campaign.rules.weights.items()
-        },
-    }
-    canonical = json.dumps(definition, ensure_ascii=False, sort_keys=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()[:8]
+def fingerprint(secret: bytes) -> str:
+    """Return the campaign's short public mark, to recognise sheets of another campaign."""
+    return hmac.new(secret, b"fingerprint", hashlib.sha256).hexdigest()[:8]
 
 
 def serial_for(secret: bytes, *parts: object) -> str:
@@ -56,18 +45,42 @@ def issue_ballots(
     campaign: Campaign, secretaries: Sequence[Secretary], secret: bytes
 ) -> list[IssuedBallot]:
     """Return every sheet to print, in meeting order: secretary by secretary, source by source."""
-    mark = fingerprint(campaign, secretaries)
     issued: list[IssuedBallot] = []
     seen: set[str] = set()
     for secretary in secretaries:
         for source, copies in campaign.evaluators[secretary.role].items():
             group = []
             for copy in range(1, copies + 1):
-                serial, attempt = serial_for(secret, mark, secretary.id, source, copy), 0
+                serial, attempt = serial_for(secret, secretary.id, source, copy), 0
                 while serial in seen:  # a collision: astronomically rare, resolved the same way
                     attempt += 1
-                    serial = serial_for(secret, mark, secretary.id, source, copy, attempt)
+                    serial = serial_for(secret, secretary.id, source, copy, attempt)
                 seen.add(serial)
                 group.append(IssuedBallot(serial, secretary.id, source))
             issued.extend(sorted(group))
     return issued
+
+
+def voided(printed: Sequence[IssuedBallot], issued: Sequence[IssuedBallot]) -> list[IssuedBallot]:
+    """Return the sheets printed before that the new issue no longer has: they would be void."""
+    kept = {b.serial for b in issued}
+    return [b for b in printed if b.serial not in kept]
+
+
+def void_reasons(
+    voids: Sequence[IssuedBallot], issued: Sequence[IssuedBallot]
+) -> list[tuple[str, str]]:
+    """Return why sheets are void, in Chinese and English: secretaries gone, fewer copies."""
+    remaining: dict[tuple[str, str], int] = {}
+    for ballot in issued:
+        key = (ballot.secretary_id, ballot.source)
+        remaining[key] = remaining.get(key, 0) + 1
+    gone = sorted({b.secretary_id for b in voids} - {b.secretary_id for b in issued})
+    fewer = sorted({(b.secretary_id, b.source) for b in voids if b.secretary_id not in gone})
+    reasons = [(f"名单中已没有 {who}", f"{who} is no longer in the list") for who in gone]
+    for who, source in fewer:
+        left = remaining.get((who, source), 0)
+        reasons.append(
+            (f"{who} 的“{source}”只剩 {left} 份", f"{who}'s {source}: {left} copies now")
+        )
+    return reasons

@@ -12,8 +12,11 @@ from ..documents.context import FormsContext
 from ..documents.registry import owns, pack
 from ..load.data import load_campaign_data
 from ..load.folder import DataFolder
-from ..load.secret import SECRET_FILE, campaign_secret
-from ..model.serials import issue_ballots
+from ..load.register import read_register
+from ..load.secret import SECRET_FILE, new_secret, read_secret, write_secret
+from ..model.ballot import IssuedBallot
+from ..model.errors import InputError, Problem
+from ..model.serials import fingerprint, issue_ballots, void_reasons, voided
 from ..output.staging import Staging, output_lock
 from ..progress import Progress
 from ..render.fonts import load_font_map
@@ -29,10 +32,16 @@ def run_forms(
     data = load_campaign_data(DataFolder(data_dir))
     renderer = PdfRenderer(load_font_map(data.campaign.fonts))
     with output_lock(out_dir):
-        secret, new_secret = campaign_secret(data_dir, reissue)
-        _announce_secret(progress, data_dir, reissue, new_secret)
-        issued = issue_ballots(data.campaign, list(data.secretaries), secret)
-        context = FormsContext(data.campaign, data.secretaries, data.plan, tuple(issued), renderer)
+        kept = None if reissue else read_secret(data_dir)
+        secret = kept or new_secret()
+        issued = issue_ballots(data.campaign, data.secretaries, secret)
+        voids = _check_printed(out_dir, data_dir, issued, kept is None, reissue)
+        if kept is None:
+            write_secret(data_dir, secret)
+        _announce(progress, data_dir, reissue, kept is None, voids)
+        context = FormsContext(
+            data.campaign, data.secretaries, data.plan, tuple(issued), fingerprint(secret), renderer
+        )
         staging = Staging(out_dir, len(data.secretaries))
         try:
             staging.carry_over(lambda path: owns("forms", path))
@@ -44,11 +53,45 @@ def run_forms(
     return [out_dir / record.path for record in sorted(written, key=lambda w: w.path)]
 
 
-def _announce_secret(progress: Progress, data_dir: Path, reissue: bool, new: bool) -> None:
+def _check_printed(
+    out_dir: Path, data_dir: Path, issued: list[IssuedBallot], new: bool, reissue: bool
+) -> int:
+    """Return how many sheets already printed this run voids; refuse it without --reissue."""
+    problems: list[Problem] = []
+    printed, register = read_register(out_dir, problems)
+    if problems and not reissue:
+        zh = "无法读取已有的选票登记表，不能判断哪些已印制的选票仍然有效：请恢复它，或加 --reissue"
+        en = "the register cannot be read, so which printed sheets stay valid is unknown: "
+        en += "restore it, or run with --reissue"
+        raise InputError([*problems, Problem(register, "1", "serials", zh, en)])
+    voids = voided(printed or [], issued)
+    if not voids or reissue:
+        return len(voids)
+    if new:
+        why = [
+            (
+                f"选票密钥 {data_dir / SECRET_FILE} 不在了",
+                f"the ballot secret {SECRET_FILE} is gone",
+            )
+        ]
+    else:
+        why = void_reasons(voids, issued)
+    zh = (
+        f"已印制的选票中有 {len(voids)} 张将作废（{'；'.join(z for z, _ in why)}）。"
+        "若确需重新发放，请加 --reissue；否则请恢复原有数据"
+    )
+    en = (
+        f"{len(voids)} sheets already printed would become void ({'; '.join(e for _, e in why)}); "
+        "run with --reissue if that is meant, else restore the data"
+    )
+    raise InputError([Problem(register, "1", "serials", zh, en)])
+
+
+def _announce(progress: Progress, data_dir: Path, reissue: bool, new: bool, voids: int) -> None:
     if reissue:
         progress.say(
-            "已重新生成选票编号，此前印制的选票作废 / new ballot serials issued: "
-            "sheets printed earlier are void"
+            f"已重新生成选票编号，此前印制的 {voids} 张选票作废 / new ballot serials issued: "
+            f"{voids} sheets printed earlier are void"
         )
     elif new:
         progress.say(

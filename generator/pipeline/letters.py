@@ -19,6 +19,7 @@ from ..load.assessment import load_assessment
 from ..load.ballots import read_ballots
 from ..load.data import CampaignData, load_campaign_data
 from ..load.folder import DataFolder, InputFile
+from ..load.secret import read_secret
 from ..model.errors import InputError, Problem
 from ..model.results import Results
 from ..output.staging import Staging, output_lock
@@ -60,7 +61,7 @@ def score(data_dir: Path, out_dir: Path) -> Scored:
     except InputError as error:
         problems += error.problems
     try:
-        read = read_ballots(folder, out_dir, campaign, secretaries)
+        read = read_ballots(folder, out_dir, campaign, secretaries, read_secret(data_dir))
     except InputError as error:
         problems += error.problems
     if problems or assessments is None or read is None or campaign.results_date is None:

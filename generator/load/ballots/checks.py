@@ -25,15 +25,56 @@ def check_candidates(
     ballots = []
     for candidate in candidates:
         before = len(problems)
-        if candidate.serial in first:
+        repeated = candidate.serial in first
+        if repeated:
             problems.append(_duplicate(candidate, first[candidate.serial]))
         first.setdefault(candidate.serial, candidate)
-        problems.extend(_against_secretaries(candidate, campaign, by_id))
-        if by_serial is not None:
-            problems.extend(_against_register(candidate, by_serial, register_file))
+        own = _against_secretaries(candidate, campaign, by_id)
+        problems.extend(own)
+        if by_serial is not None and candidate.secretary_id in by_id and not repeated:
+            said = {p.field for p in own}  # one problem per cause: a wrong source is said once
+            issued_wrong = _against_register(candidate, by_serial, register_file)
+            problems.extend(p for p in issued_wrong if p.field not in said)
         if candidate.ballot is not None and len(problems) == before:
             ballots.append(candidate.ballot)
-    return ballots
+    printed = _printed(issued, campaign, by_id)
+    return [b for b in ballots if not _beyond_printed(b, printed, candidates, problems)]
+
+
+def _printed(
+    issued: list[IssuedBallot] | None, campaign: Campaign, by_id: dict[str, Secretary]
+) -> dict[tuple[str, str], int]:
+    """Return how many sheets were printed per secretary and source: the register's, else the
+    campaign's evaluators."""
+    counts: dict[tuple[str, str], int] = {}
+    if issued is not None:
+        for sheet in issued:
+            key = (sheet.secretary_id, sheet.source)
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+    for secretary in by_id.values():
+        for source, copies in campaign.evaluators.get(secretary.role, {}).items():
+            counts[(secretary.id, source)] = copies
+    return counts
+
+
+def _beyond_printed(
+    ballot: Ballot,
+    printed: dict[tuple[str, str], int],
+    candidates: Sequence[Candidate],
+    problems: list[Problem],
+) -> bool:
+    """Report a ballot beyond the sheets printed for its secretary and source: more came back
+    than went out, so one at least is not genuine."""
+    key = (ballot.secretary_id, ballot.source)
+    printed[key] = printed.get(key, 0) - 1
+    if printed[key] >= 0:
+        return False
+    candidate = next(c for c in candidates if c.ballot is ballot)
+    zh = f"{ballot.secretary_id} 的“{ballot.source}”收回的选票多于印制的份数"
+    en = f"more {ballot.source} ballots for {ballot.secretary_id} than sheets were printed"
+    problems.append(candidate.problem("ballot_id", zh, en))
+    return True
 
 
 def _duplicate(candidate: Candidate, first: Candidate) -> Problem:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from openpyxl.workbook import Workbook
 
 from ...model.ballot import Ballot
-from ...model.errors import InputError, Problem
+from ...model.errors import Problem
 from ...model.tally import INSTRUCTIONS
 from .rows import STATUS_LABELS, Candidate
 from .tally import Tally, TallyRow, read_tally
@@ -77,10 +77,7 @@ def open_tally(
     letters = [ENTRY.search(s) for s in (book.properties.title or "", stem)]
     entry = next((m.group(1).upper() for m in letters if m), None)
     workbook = TallyFile(book, file, entry, f"{book.worksheets[0].title}!A1")
-    try:
-        workbook.tally = read_tally(book, file, sources)
-    except InputError as e:
-        problems.extend(e.problems)
+    workbook.tally = read_tally(book, file, sources, problems)  # its sound rows, still compared
     return workbook
 
 
@@ -127,8 +124,9 @@ def _compare(a: TallyFile, b: TallyFile, problems: list[Problem]) -> Merged:
     """Return one candidate per serial either clerk entered: a ballot only where both agree."""
     if a.tally is None or b.tally is None:
         return Merged(a.file, ())
-    a_rows = {row.ballot_id: row for row in a.tally.rows}
-    b_rows = {row.ballot_id: row for row in b.tally.rows}
+    faulty = a.tally.faulty | b.tally.faulty  # their problems are reported: no difference on top
+    a_rows = {row.ballot_id: row for row in a.tally.rows if row.ballot_id not in faulty}
+    b_rows = {row.ballot_id: row for row in b.tally.rows if row.ballot_id not in faulty}
     candidates = []
     for serial, row in a_rows.items():
         other = b_rows.get(serial)

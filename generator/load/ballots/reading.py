@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from xml.etree.ElementTree import ParseError
-
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
-from openpyxl.workbook import Workbook
 
 from ...model.ballot import Ballot, BallotsRead, IssuedBallot
 from ...model.campaign import Campaign, Secretary
 from ...model.errors import InputError, Problem
+from ...model.serials import issue_ballots
 from ...model.tally import sources_of
 from ..folder import DataFolder
 from ..register import read_register
+from ..secret import SECRET_FILE
+from ..workbooks import open_workbook
 from ..yamlmarks import file_problem
 from .checks import check_candidates
 from .double_entry import TallyFile, is_tally_workbook, merge_tallies, open_tally
@@ -30,10 +26,6 @@ READ = (".csv", ".xlsx")
 REFUSED = (".xls", ".xlsm", ".xlsb", ".ods", ".et", ".numbers", ".tsv")  # save as .xlsx or .csv
 FOLDER = "ballots"
 SKIPPED_PREFIXES = ("~$", ".")  # Office lock files, hidden files (macOS ._ copies)
-UNREADABLE_XLSX = (
-    OSError, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, IndexError,
-    ParseError,
-)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,19 +39,31 @@ class Collected:
 
 
 def read_ballots(
-    folder: DataFolder, out_dir: Path, campaign: Campaign, secretaries: Sequence[Secretary]
+    folder: DataFolder,
+    out_dir: Path,
+    campaign: Campaign,
+    secretaries: Sequence[Secretary],
+    secret: bytes | None,
 ) -> BallotsRead:
     """Return every ballot in the folder's ballots/, or raise one InputError listing every problem."""
-    collected = collect_ballots(folder, out_dir, campaign, secretaries)
+    collected = collect_ballots(folder, out_dir, campaign, secretaries, secret)
     if collected.problems:
         raise InputError(list(collected.problems))
     return BallotsRead(collected.ballots, collected.unreturned, collected.files)
 
 
 def collect_ballots(
-    folder: DataFolder, out_dir: Path, campaign: Campaign, secretaries: Sequence[Secretary]
+    folder: DataFolder,
+    out_dir: Path,
+    campaign: Campaign,
+    secretaries: Sequence[Secretary],
+    secret: bytes | None,
 ) -> Collected:
-    """Return the ballots that pass every check, and every problem found in all the files."""
+    """Return the ballots that pass every check, and every problem found in all the files.
+
+    The sheets issued are the register's under out_dir; without it, those the campaign's secret
+    gives (`secret`), so that a made-up serial is refused either way.
+    """
     problems: list[Problem] = []
     per_file: dict[str, list[Candidate]] = {}
     workbooks: list[TallyFile] = []
@@ -76,6 +80,14 @@ def collect_ballots(
         per_file[merged.file] = list(merged.candidates)
     candidates = [c for file_candidates in per_file.values() for c in file_candidates]
     register = read_register(out_dir, problems)
+    if register[0] is None and secret is not None:
+        issued = issue_ballots(campaign, secretaries, secret)
+        register = (issued, f"{folder.shown(SECRET_FILE)}（按选票密钥核算 / as the secret gives）")
+    elif register[0] is None:
+        zh = "既无选票登记表也无选票密钥，无法核对选票编号：请在运行过 make forms 的数据目录上评分"
+        en = "neither the register nor the ballot secret: serials cannot be checked; "
+        en += "score the data folder `forms` ran on"
+        problems.append(file_problem(folder.shown(SECRET_FILE), zh, en))
     ballots = check_candidates(candidates, campaign, secretaries, register, problems)
     returned = {c.serial for c in candidates}
     unreturned = tuple(b for b in register[0] or () if b.serial not in returned)
@@ -121,7 +133,7 @@ def _read_file(
         if relative.lower().endswith(".csv"):
             rows = csv_rows(content, file, problems)
         else:
-            book = _open_workbook(content, file)
+            book = open_workbook(content, file)
             if is_tally_workbook(book):
                 return open_tally(PurePosixPath(relative).stem, file, book, sources, problems)
             rows = xlsx_rows(book, file, problems)
@@ -130,22 +142,6 @@ def _read_file(
         return []
     candidates = [read_row(row, problems) for row in rows]
     return [c for c in candidates if c is not None]
-
-
-def _open_workbook(content: bytes, file: str) -> Workbook:
-    """Return the workbook with cell values as last saved; a corrupt one is undecodable."""
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(content), data_only=True)
-    except UNREADABLE_XLSX as e:
-        zh, en = (
-            f"文件无法解码：不是有效的 XLSX（{e}）",
-            f"undecodable file: not a valid XLSX ({e})",
-        )
-        raise InputError([file_problem(file, zh, en)]) from e
-    if not book.worksheets:  # only chart sheets
-        zh, en = "文件无法解码：没有工作表", "undecodable file: the workbook has no worksheet"
-        raise InputError([file_problem(file, zh, en)])
-    return book
 
 
 CELL = re.compile(r"(?:(?P<sheet>.+)!)?(?P<column>[A-Z]*)(?P<row>\d+)(?::(?P<field>\d+))?")

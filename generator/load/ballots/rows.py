@@ -7,10 +7,12 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 
 from ...model.ballot import STATUSES, Ballot
 from ...model.errors import Problem
-from ..fields import Invalid
+from ...model.limits import LINE_TEXT_MAX, TEXT_MAX
+from ..fields import Invalid, check_text
 
 COLUMNS = ("ballot_id", "secretary_id", "source", "score", "status", "problems", "suggestions")
 OPTIONAL = ("status", "problems", "suggestions")
@@ -94,6 +96,9 @@ def read_row(row: Row, problems: list[Problem]) -> Candidate | None:
     ):
         if not texts[column]:
             report(column, zh, en)
+    for column in COLUMNS:
+        limit = TEXT_MAX if column in ("problems", "suggestions") else LINE_TEXT_MAX
+        _read(partial(check_text, limit=limit), texts[column], column, report)
     status = _read(status_of, row.values.get("status"), "status", report)
     score = _read(score_of, row.values.get("score"), "score", report)
     _check_score_and_status(texts["score"], status, report)

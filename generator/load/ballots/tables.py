@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
 from ...model.errors import Problem
+from ...model.limits import FILE_MAX_BYTES
 from ..fields import Invalid
 from ..yamlmarks import file_problem
 from .rows import COLUMNS, OPTIONAL, Row, text
@@ -76,6 +77,7 @@ def csv_rows(data: bytes, file: str, problems: list[Problem]) -> list[Row]:
     except Invalid as e:
         problems.append(file_problem(file, e.zh, e.en))
         return []
+    csv.field_size_limit(FILE_MAX_BYTES)  # a long field is read, then refused as too long
     records = csv.reader(io.StringIO(content, newline=""), strict=True)
     rows: list[Row] = []
     columns: dict[str, int] | None = None

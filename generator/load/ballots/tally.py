@@ -11,21 +11,18 @@ surrounding whitespace removed.
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TypeVar
 
-import openpyxl
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...model.ballot import IssuedBallot
 from ...model.errors import InputError, Problem
+from ...model.limits import TEXT_MAX
 from ...model.tally import (
     COLUMNS,
     ENTERED,
@@ -35,8 +32,8 @@ from ...model.tally import (
     STATUS_NAMES,
     Column,
 )
-from ..fields import Invalid
-from ..yamlmarks import file_problem
+from ..fields import Invalid, check_text
+from ..workbooks import open_workbook
 
 T = TypeVar("T")
 
@@ -66,44 +63,47 @@ class Tally:
 
     rows: tuple[TallyRow, ...]
     untouched: tuple[IssuedBallot, ...]
+    faulty: frozenset[str] = frozenset()  # serials whose rows have a problem (reported)
 
 
 def read_tally(
-    workbook: bytes | Workbook, shown_as: str, sources: Collection[str] | None = None
+    workbook: bytes | Workbook,
+    shown_as: str,
+    sources: Collection[str] | None = None,
+    problems: list[Problem] | None = None,
 ) -> Tally:
     """Return what a clerk entered, or raise one InputError listing every problem.
 
     Given the campaign's `sources`, any other sheet but 填写说明 is refused and a missing one
-    reported; without them, every sheet but 填写说明 must carry the tally header.
+    reported; without them, every sheet but 填写说明 must carry the tally header. Given a list of
+    `problems`, they go there instead and the rows that are sound are returned, so that the two
+    clerks' workbooks are still compared on those.
     """
-    book = _open(workbook, shown_as) if isinstance(workbook, bytes) else workbook
-    problems: list[Problem] = []
+    book = open_workbook(workbook, shown_as) if isinstance(workbook, bytes) else workbook
+    found: list[Problem] = []
     seen: dict[str, str] = {}  # serial → its first cell
-    rows, left = [], []
+    rows, left, faulty = [], [], set()
     for sheet in book.worksheets:
-        if sheet.title == INSTRUCTIONS or not _is_tally_sheet(sheet, sources, shown_as, problems):
+        if sheet.title == INSTRUCTIONS or not _is_tally_sheet(sheet, sources, shown_as, found):
             continue
         for cells in sheet.iter_rows(min_row=2, max_col=len(COLUMNS)):
-            read = _read_row(cells, sheet.title, shown_as, problems, seen)
+            before = len(found)
+            read = _read_row(cells, sheet.title, shown_as, found, seen)
             if isinstance(read, TallyRow):
                 rows.append(read)
             elif read is not None:
                 left.append(read)
+            elif len(found) > before:
+                faulty.add(_text(cells[0].value))
     for source in sources or ():
         if source not in book.sheetnames:
             zh, en = f"缺少工作表“{source}”", f"the sheet {source} is missing"
-            problems.append(Problem(shown_as, f"{source}!A1", "source", zh, en))
-    if problems:
-        raise InputError(problems)
-    return Tally(tuple(rows), tuple(left))
-
-
-def _open(content: bytes, shown_as: str) -> Workbook:
-    """Return the workbook with cell values as the clerk sees them."""
-    try:
-        return openpyxl.load_workbook(io.BytesIO(content), data_only=True)
-    except (OSError, zipfile.BadZipFile, InvalidFileException, KeyError) as e:
-        raise InputError([file_problem(shown_as, f"无法读取：{e}", f"cannot read: {e}")]) from e
+            found.append(Problem(shown_as, f"{source}!A1", "source", zh, en))
+    if problems is not None:
+        problems.extend(found)
+    elif found:
+        raise InputError(found)
+    return Tally(tuple(rows), tuple(left), frozenset(faulty))
 
 
 def _is_tally_sheet(
@@ -160,6 +160,8 @@ def _read_row(
     if not secretary_id:
         report("secretary_id", "缺少述职人编号", "the secretary id is missing")
     score, status = _field(raw, "score", _score, report), _field(raw, "status", _status, report)
+    for column in ("problems", "suggestions"):
+        _field(raw, column, _long_text, report)
     if status == "valid" and not _text(raw["score"]):
         report("score", "有效票须填写得分（1至10）", "a valid ballot needs a score 1–10")
     if status in ("blank", "invalid") and _text(raw["score"]):
@@ -181,6 +183,11 @@ def _field(
     except Invalid as e:
         report(field, e.zh, e.en)
         return None
+
+
+def _long_text(value: object) -> str:
+    """Return a text box's transcription, within its bound."""
+    return check_text(_text(value), TEXT_MAX)
 
 
 def _text(value: object) -> str:
