@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import traceback
 from pathlib import Path
@@ -16,7 +17,9 @@ def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(
         prog="python -m generator", description="党组织书记抓基层党建述职评议考核 document pipeline"
     )
-    main.add_argument("--verbose", action="store_true", help="show tracebacks")
+    main.add_argument(
+        "--verbose", action="store_true", help="show tracebacks and the libraries' own logs"
+    )
     commands = main.add_subparsers(dest="command", required=True)
     forms = _command(commands, "forms", "validate the campaign data; write the pre-meeting pack")
     forms.add_argument(
@@ -77,8 +80,18 @@ def _verify(arguments: argparse.Namespace) -> int:
     return EXIT_OK if all(v.ok for v in verdicts) else EXIT_FAILURE
 
 
+def _route_library_logs(verbose: bool) -> None:
+    """pyHanko and its certificate validator log a traceback for every signature they reject;
+    verify already reports each failure in one line, so their logs show only on request."""
+    if verbose:
+        logging.basicConfig(level=logging.WARNING, format="%(name)s: %(message)s")
+    else:
+        logging.getLogger().addHandler(logging.NullHandler())
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
+    _route_library_logs(arguments.verbose)
     try:
         return run(arguments)
     except InputError as error:

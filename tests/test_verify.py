@@ -12,6 +12,8 @@ import hashlib
 import json
 import re
 import shutil
+import subprocess
+import sys
 import unicodedata
 from dataclasses import dataclass
 from io import BytesIO
@@ -407,3 +409,21 @@ def test_manifest_path_leaving_the_folder_fails(archive, kit):
     path = archive / MANIFEST
     path.write_text(path.read_text("utf-8").replace('"results.json"', '"../x"'), "utf-8")
     assert has(failures(archive, kit.trust)[MANIFEST], "路径越界 / path outside the output folder")
+
+
+def run_cli(*arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *arguments], capture_output=True, text=True, timeout=300
+    )
+
+
+def test_untrusted_signer_is_one_line_per_file_without_library_tracebacks(kit):
+    """pyHanko logs a traceback per rejected signature; the clerk sees only the verdict table."""
+    quiet = run_cli("verify", "--out", str(kit.archive), "--trust", str(kit.other_trust))
+    assert quiet.returncode == EXIT_FAILURE
+    assert "Traceback" not in quiet.stderr and "pyhanko" not in quiet.stderr.lower()
+    assert quiet.stdout.count("签名证书不受信任 / signer not trusted") == len((*SIGNED, BUNDLE))
+    verbose = run_cli(
+        "--verbose", "verify", "--out", str(kit.archive), "--trust", str(kit.other_trust)
+    )
+    assert verbose.returncode == EXIT_FAILURE and "pyhanko" in verbose.stderr.lower()
