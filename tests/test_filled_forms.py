@@ -9,6 +9,7 @@ sample of valid ballots and every blank and invalid one.
 
 from __future__ import annotations
 
+import io
 import json
 import random
 import re
@@ -339,9 +340,110 @@ def test_split_runs_keeps_order_and_balances():
     assert abs(sizes[0] - sizes[1]) <= 40, sizes
 
 
-def test_long_texts_step_down_in_size():
-    from generator.documents.filled_forms import fit_class
+def test_long_texts_step_down_in_size(renderer):
+    from generator.documents.filled_forms import Measure
 
-    assert fit_class("对流动党员联系不够紧密") == "size-14"
-    assert fit_class("党" * 150) == "size-12"
-    assert fit_class("党" * 2000) == "size-7"
+    measure = Measure.of(renderer)
+    assert measure.size_class(["对流动党员联系不够紧密"]) == "size-14"
+    assert measure.size_class(["党" * 150]) == "size-12"
+    assert measure.size_class(["党" * 400]) == "size-7"
+    assert measure.size_class(["党" * 2000]) is None
+
+
+# Texts that overflow a box in different ways: wide characters, wide Latin letters, words that
+# cannot break, punctuation kept off a line's start, runs of spaces and line breaks.
+LONG_TEXTS = {
+    "cjk": ("对流动党员联系不够紧密，组织生活不够规范。" * 80)[:1500],
+    "latin": ("WWWW mmmm Internationalization, " * 60)[:1500],
+    "word": "W" * 1500,
+    "punctuation": ("党。" * 750),
+    "spaces": ("问题  \n\n 建议\t" * 200)[:1500],
+    "short": "联系群众不够",
+}
+
+
+def filled_pages(sample_data, renderer, texts: list[tuple[str, str]]):
+    """Render one secretary's filled forms for ballots with these (problems, suggestions)."""
+    from types import SimpleNamespace
+
+    from generator.documents.evaluation_form import personal_form
+    from generator.documents.filled_form import filled_sheet
+    from generator.documents.filled_forms import (
+        Measure,
+        SecretaryBallots,
+        ballot_batch_html,
+        plan_batch,
+    )
+    from generator.model.ballot import Ballot
+    from generator.render.overlay import overlaid
+
+    campaign, secretaries = sample_data.campaign, list(sample_data.secretaries)
+    secretary = secretaries[0]
+    form = personal_form(campaign, secretaries, secretary)
+    ballots = [
+        Ballot(f"AAAA-{n:04d}", secretary.id, "上述", 9, "valid", problems, suggestions, "x:1")
+        for n, (problems, suggestions) in enumerate(texts)
+    ]
+    groups = [SecretaryBallots(secretary, tuple(filled_sheet(secretary, form, b) for b in ballots))]
+    plan = plan_batch(groups, Measure.of(renderer))
+    context = SimpleNamespace(campaign=campaign, renderer=renderer)
+    document = renderer.layout(ballot_batch_html(context, groups, plan.pages))
+    return overlaid(renderer.write(document), plan.documents)[0]
+
+
+def test_a_long_text_goes_on_whole_on_a_continuation_page_and_stays_in_its_box(
+    sample_data, renderer
+):
+    """Whatever the text, every character lands inside its box, and box + continuation = text."""
+    from generator.documents.ballot_sheet import sheet_layout
+    from generator.documents.evaluation_form import personal_form
+    from generator.documents.filled_forms import CONTINUATION, CONTINUED
+
+    secretaries = list(sample_data.secretaries)
+    form = personal_form(sample_data.campaign, secretaries, secretaries[0])
+    boxes = dict(sheet_layout(form).text_boxes)
+    headings = {"problems": form.questions[1] + "（续）", "suggestions": form.questions[2] + "（续）"}
+    names = list(LONG_TEXTS)
+    texts = [(LONG_TEXTS[name], LONG_TEXTS[names[-1 - i]]) for i, name in enumerate(names)]
+    pdf = filled_pages(sample_data, renderer, texts)
+    with pdfplumber.open(io.BytesIO(pdf)) as document:
+        pages = list(document.pages)
+        index = 0
+        for problems, suggestions in texts:
+            page = pages[index]
+            index += 1
+            shown = {}
+            for name in ("problems", "suggestions"):
+                box = boxes[name]
+                inside = [
+                    c
+                    for c in page.chars
+                    if box.y * PT_PER_MM <= c["top"] < (box.y + box.h) * PT_PER_MM
+                    and c["x0"] >= (box.x - 1) * PT_PER_MM
+                ]
+                for char in inside:  # nothing past the box's inner edges: no overprinting
+                    assert char["x1"] <= (box.x + box.w) * PT_PER_MM + 0.5, char["text"]
+                    assert char["bottom"] <= (box.y + box.h) * PT_PER_MM + 0.5, char["text"]
+                shown[name] = "".join(c["text"] for c in inside)
+            rests = {}
+            if any(shown[name].endswith(CONTINUED) for name in shown):
+                continuation = pages[index]
+                index += 1
+                assert "续页" in continuation.extract_text()
+                area = [0, CONTINUATION.y * PT_PER_MM, continuation.width, continuation.height]
+                written = squeeze(continuation.within_bbox(area).extract_text())
+                names_continued = [n for n in shown if shown[n].endswith(CONTINUED)]
+                continued = []
+                for name in reversed(names_continued):  # split at each heading, last first
+                    written, _, rest = written.rpartition(squeeze(headings[name]))
+                    continued.insert(0, rest)
+                assert written == ""
+                rests = dict(zip(names_continued, continued, strict=True))
+            for name, text in (("problems", problems), ("suggestions", suggestions)):
+                whole = shown[name].removesuffix(CONTINUED) + rests.get(name, "")
+                assert squeeze(whole) == squeeze(text), name
+        assert index == len(pages)
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())

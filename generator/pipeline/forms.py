@@ -10,7 +10,6 @@ from pathlib import Path
 
 from ..documents.context import FormsContext
 from ..documents.registry import owns, pack
-from ..load.data import load_campaign_data
 from ..load.folder import DataFolder
 from ..load.register import read_register
 from ..load.secret import SECRET_FILE, new_secret, read_secret, write_secret
@@ -19,9 +18,9 @@ from ..model.errors import InputError, Problem
 from ..model.serials import fingerprint, issue_ballots, void_reasons, voided
 from ..output.staging import Staging, output_lock
 from ..progress import Progress
-from ..render.fonts import load_font_map
 from ..render.pdf import PdfRenderer
 from .packs import render_pack
+from .showable import load_showable
 
 
 def run_forms(
@@ -29,8 +28,8 @@ def run_forms(
 ) -> list[Path]:
     """Validate, render and write the pre-meeting pack; return the files written."""
     progress = progress or Progress(quiet=True)
-    data = load_campaign_data(DataFolder(data_dir))
-    renderer = PdfRenderer(load_font_map(data.campaign.fonts))
+    data, fonts = load_showable(DataFolder(data_dir))
+    renderer = PdfRenderer(fonts)
     with output_lock(out_dir):
         kept = None if reissue else read_secret(data_dir)
         secret = kept or new_secret()

@@ -17,17 +17,19 @@ from ..documents.context import LettersContext
 from ..documents.registry import owns, pack
 from ..load.assessment import load_assessment
 from ..load.ballots import read_ballots
-from ..load.data import CampaignData, load_campaign_data
+from ..load.coverage import unshowable_in_files, unshowable_in_records
+from ..load.data import CampaignData
 from ..load.folder import DataFolder, InputFile
 from ..load.secret import read_secret
 from ..model.errors import InputError, Problem
 from ..model.results import Results
 from ..output.staging import Staging, output_lock
 from ..progress import Progress
-from ..render.fonts import load_font_map
+from ..render.fonts import MappedFont, repertoire
 from ..render.pdf import PdfRenderer
 from ..score.campaign import score_campaign
 from .packs import render_pack
+from .showable import load_showable
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,7 @@ class Scored:
     """Everything `letters` read, checked and scored, and the bytes it read."""
 
     data: CampaignData
+    fonts: dict[str, MappedFont]
     results: Results
     inputs: tuple[InputFile, ...]
 
@@ -42,7 +45,8 @@ class Scored:
 def score(data_dir: Path, out_dir: Path) -> Scored:
     """Read everything `letters` needs and score it; every input problem in one InputError."""
     folder = DataFolder(data_dir)
-    data = load_campaign_data(folder, plan=False)
+    data, fonts = load_showable(folder, plan=False)
+    checked = {source.path for source in folder.inputs()}
     campaign, secretaries = data.campaign, list(data.secretaries)
     problems: list[Problem] = []
     if campaign.results_date is None:
@@ -64,10 +68,14 @@ def score(data_dir: Path, out_dir: Path) -> Scored:
         read = read_ballots(folder, out_dir, campaign, secretaries, read_secret(data_dir))
     except InputError as error:
         problems += error.problems
+    showable = repertoire(fonts)
+    read_since = [source for source in folder.inputs() if source.path not in checked]
+    problems += unshowable_in_files(read_since, folder.root.as_posix(), showable)
+    problems += unshowable_in_records((), read.ballots if read else (), showable)
     if problems or assessments is None or read is None or campaign.results_date is None:
         raise InputError(problems)
     results = score_campaign(campaign, secretaries, read, assessments, campaign.results_date)
-    return Scored(data, results, folder.inputs())
+    return Scored(data, fonts, results, folder.inputs())
 
 
 def summary(results: Results) -> list[str]:
@@ -105,7 +113,7 @@ def run_letters(data_dir: Path, out_dir: Path, progress: Progress | None = None)
             progress.say(DEMO_NOTICE)
         for line in summary(scored.results):
             progress.say(line)
-        renderer = PdfRenderer(load_font_map(campaign.fonts))
+        renderer = PdfRenderer(scored.fonts)
         context = LettersContext(campaign, secretaries, scored.results, renderer)
         staging = Staging(out_dir, len(secretaries))
         try:

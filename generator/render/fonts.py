@@ -37,6 +37,26 @@ def postscript_name(file: Path) -> str:
         return str(font["name"].getDebugName(6))
 
 
+def repertoire(fonts: dict[str, MappedFont]) -> frozenset[int]:
+    """Return the code points some mapped font has: anything else no document can show."""
+    return frozenset().union(*(_code_points(font.file) for font in fonts.values()))
+
+
+@cache
+def _code_points(file: Path) -> frozenset[int]:
+    with TTFont(file, lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+@cache
+def advances(file: Path) -> dict[int, float]:
+    """Return code point → advance width in ems: how much of a line each character takes."""
+    with TTFont(file, lazy=True) as font:
+        units = font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        return {code: metrics[glyph][0] / units for code, glyph in font.getBestCmap().items()}
+
+
 def load_font_map(overrides: dict | None = None) -> dict[str, MappedFont]:
     """Return role → font: the configured map with the campaign's overrides applied.
 

@@ -19,9 +19,10 @@ PRODUCER = "shuzhi-pingyi"
 
 
 def overlaid(
-    pdf: bytes, documents: Sequence[Sequence[tuple[int, int]]], titles: Sequence[str] = ()
+    pdf: bytes, documents: Sequence[Sequence[tuple[int, int | None]]], titles: Sequence[str] = ()
 ) -> list[bytes]:
-    """Return one PDF per document: for each (base, over) page index pair, over drawn on base."""
+    """Return one PDF per document: for each (base, over) page index pair, over drawn on base;
+    a page paired with None is taken as it is."""
     reader = PdfReader(io.BytesIO(pdf))
     parts = []
     for number, pairs in enumerate(documents):
@@ -29,6 +30,8 @@ def overlaid(
         save, restore = _stream(writer, b"q"), _stream(writer, b"Q")
         for base, over in pairs:
             page = writer.add_page(reader.pages[base])
+            if over is None:
+                continue
             ink = reader.pages[over].raw_get("/Contents").clone(writer)
             page[NameObject("/Contents")] = ArrayObject([save, *_contents(page), restore, ink])
         metadata = {"/Producer": PRODUCER}
