@@ -195,7 +195,13 @@ def test_each_page_carries_its_serial_source_and_texts(sample):
 def test_form_with_ink_drawn_over_is_the_page_laid_out_whole(sample, letters_context):
     """Each form is laid out once and each ballot's ink drawn over it: the pixels must be those
     of the same page laid out whole, on a valid and on an invalid ballot."""
-    from generator.documents.filled_forms import Page, ballot_batch_html, ballot_pages
+    from generator.documents.filled_forms import (
+        Measure,
+        Page,
+        ballot_batch_html,
+        ballot_pages,
+        text_boxes,
+    )
 
     odd = next(
         s
@@ -204,7 +210,11 @@ def test_form_with_ink_drawn_over_is_the_page_laid_out_whole(sample, letters_con
     )
     [group] = ballot_pages(letters_context, [odd])
     index = next(i for i, sheet in enumerate(group.sheets) if sheet.mark)
-    pages = [Page(sheet, frame=True, ink=True) for sheet in group.sheets]  # laid out whole
+    measure = Measure.of(letters_context.renderer)
+    pages = [  # laid out whole
+        Page(sheet, frame=True, ink=True, boxes=text_boxes(sheet, measure)[0])
+        for sheet in group.sheets
+    ]
     html = ballot_batch_html(letters_context, [group], pages)
     whole = letters_context.renderer.render(html)
     path = stem(sample, odd)

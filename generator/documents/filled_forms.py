@@ -233,18 +233,27 @@ def plan_batch(groups: list[SecretaryBallots], measure: Measure) -> BallotBatch:
         pairs: list[tuple[int, int | None]] = []
         for sheet in group.sheets:
             pairs.append((frames[(group.secretary.id, sheet.source)], len(pages)))
-            boxes, rests = {}, []
-            for name in TEXT_FIELDS:
-                if text := getattr(sheet, name):
-                    boxes[name], rest = measure.split(text)
-                    if rest:
-                        rests.append((continued_heading(sheet, name), rest))
+            boxes, rests = text_boxes(sheet, measure)
             pages.append(Page(sheet, frame=False, ink=True, boxes=boxes))
             if rests:
                 pairs.append((len(pages), None))
                 pages.append(_continuation(sheet, rests, measure))
         documents.append(tuple(pairs))
     return BallotBatch(tuple(pages), tuple(documents))
+
+
+def text_boxes(
+    sheet: FilledSheet, measure: Measure
+) -> tuple[dict[str, Written], list[tuple[str, str]]]:
+    """Return what each text box of a ballot's page shows, and the (heading, rest) pairs that
+    go on to its continuation page."""
+    boxes, rests = {}, []
+    for name in TEXT_FIELDS:
+        if text := getattr(sheet, name):
+            boxes[name], rest = measure.split(text)
+            if rest:
+                rests.append((continued_heading(sheet, name), rest))
+    return boxes, rests
 
 
 def _continuation(sheet: FilledSheet, rests: list[tuple[str, str]], measure: Measure) -> Page:

@@ -29,7 +29,7 @@ from ..render.fonts import MappedFont, repertoire
 from ..render.pdf import PdfRenderer
 from ..score.campaign import score_campaign
 from .packs import render_pack
-from .showable import load_showable
+from .showable import load_showable, new_places
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +70,9 @@ def score(data_dir: Path, out_dir: Path) -> Scored:
         problems += error.problems
     showable = repertoire(fonts)
     read_since = [source for source in folder.inputs() if source.path not in checked]
-    problems += unshowable_in_files(read_since, folder.root.as_posix(), showable)
-    problems += unshowable_in_records((), read.ballots if read else (), showable)
+    unshowable = unshowable_in_files(read_since, folder.root.as_posix(), showable)
+    unshowable += unshowable_in_records((), read.ballots if read else (), showable)
+    problems += new_places(unshowable, problems)
     if problems or assessments is None or read is None or campaign.results_date is None:
         raise InputError(problems)
     results = score_campaign(campaign, secretaries, read, assessments, campaign.results_date)

@@ -25,9 +25,17 @@ def load_showable(
         problems += error.problems
     fonts = load_font_map(data.campaign.fonts if data else None)
     showable = repertoire(fonts)
-    problems += unshowable_in_files(folder.inputs(), folder.root.as_posix(), showable)
+    unshowable = unshowable_in_files(folder.inputs(), folder.root.as_posix(), showable)
     if data is not None:
-        problems += unshowable_in_records(data.secretaries, (), showable)
+        unshowable += unshowable_in_records(data.secretaries, (), showable)
+    problems += new_places(unshowable, problems)
     if problems or data is None:
         raise InputError(problems)
     return data, fonts
+
+
+def new_places(found: list[Problem], reported: list[Problem]) -> list[Problem]:
+    """Return the problems at places nothing was reported yet: one problem per cause (a control
+    character in a name is the name's problem, found by its loader)."""
+    places = {(problem.file, problem.where) for problem in reported}
+    return [problem for problem in found if (problem.file, problem.where) not in places]
