@@ -38,15 +38,16 @@ def load_data(folder: Path):
 def forms_context(folder: Path, secret: bytes = bytes(range(32))):
     """Return the pre-meeting pack's context for a data folder, with a fixed ballot secret."""
     from generator.documents.context import FormsContext
-    from generator.model.serials import fingerprint, issue_ballots
+    from generator.model.serials import fingerprint, issue_ballots, printing_order
     from generator.render.fonts import load_font_map
     from generator.render.pdf import PdfRenderer
 
     data = load_data(folder)
     issued = tuple(issue_ballots(data.campaign, list(data.secretaries), secret))
     renderer = PdfRenderer(load_font_map(data.campaign.fonts))
+    printing = tuple(printing_order(issued, secret))
     return FormsContext(
-        data.campaign, data.secretaries, data.plan, issued, fingerprint(secret), renderer
+        data.campaign, data.secretaries, data.plan, issued, printing, fingerprint(secret), renderer
     )
 
 

@@ -14,6 +14,7 @@ import json
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -112,8 +113,42 @@ def test_the_bundle_carries_results_the_inputs_and_the_manifest(letters_output):
     assert attached["manifest.json"][1] == (letters_output / "archive/manifest.json").read_bytes()
     for name in ("campaign.yaml", "notice.md", "secretaries.yaml", "assessment.yaml"):
         assert attached[f"input-{name}"][1] == (DATA / name).read_bytes(), name
+    assert not any(name.startswith("input-ballots-") for name in attached if "sorted" not in name)
+
+
+def test_the_bundle_keeps_the_ballots_by_serial_never_in_the_order_they_were_entered(
+    letters_output, scored, letters_context
+):
+    """The bundle embeds the ballots sorted by secretary, source and serial, whatever order the
+    clerk's files had; the originals are only hashed in the manifest."""
+    import csv
+    import random
+
+    from generator.archive.ballots_file import sorted_ballots
+    from generator.documents.filled_form import source_order
+
+    attached = associated_files(PdfReader(letters_output / BUNDLE))
+    embedded = attached["input-ballots-sorted.csv"][1]
+    rows = list(csv.reader(io.StringIO(embedded.decode("utf-8-sig"))))[1:]
+    assert len(rows) == scored.results.totals.read
+    secretaries = {s.id: s for s in scored.data.secretaries}
+
+    def place(row):
+        secretary = secretaries[row[1]]
+        return secretary.number, source_order(scored.data.campaign, secretary.role).index(row[2])
+
+    assert rows == sorted(rows, key=lambda row: (*place(row), row[0]))
+    results = letters_context.results
+    for seed in range(3):  # the same bytes whatever order the ballots came in
+        shuffled = list(results.ballots)
+        random.Random(seed).shuffle(shuffled)
+        context = replace(letters_context, results=replace(results, ballots=tuple(shuffled)))
+        assert sorted_ballots(context) == embedded
+    manifest = json.loads((letters_output / "archive/manifest.json").read_text("utf-8"))
+    hashed = {entry["path"]: entry["sha256"] for entry in manifest["inputs"]}
     for ballots in sorted((DATA / "ballots").iterdir()):
-        assert attached[f"input-ballots-{ballots.name}"][1] == ballots.read_bytes()
+        digest = hashlib.sha256(ballots.read_bytes()).hexdigest()
+        assert hashed[f"ballots/{ballots.name}"] == digest
 
 
 def test_the_bundle_is_bookmarked_by_secretary_then_kind(letters_output):
@@ -160,7 +195,9 @@ def test_the_manifest_lists_every_output_file_with_its_hash(letters_output):
         p.relative_to(letters_output).as_posix() for p in letters_output.rglob("*") if p.is_file()
     }
     listed = {entry["path"]: entry for entry in manifest["outputs"]}
-    assert set(listed) == on_disk - {BUNDLE, "archive/manifest.json"}
+    printed = set(manifest["print_files"])
+    assert printed == {p for p in on_disk if p.startswith("forms/选票/") and p.endswith(".pdf")}
+    assert set(listed) == on_disk - {BUNDLE, "archive/manifest.json"} - printed
     for path, entry in listed.items():
         content = (letters_output / path).read_bytes()
         assert entry["sha256"] == hashlib.sha256(content).hexdigest() and entry["size"] == len(
@@ -273,6 +310,17 @@ def test_verify_catches_a_file_deleted(letters_output, tampered, capsys):
     (tampered / INSERT).unlink()
     code, out = verify(tampered, letters_output.parent / "data", capsys)
     assert code == EXIT_FAILURE and f"{INSERT}: 已删除 / deleted" in out
+
+
+def test_verify_passes_once_the_booklets_are_destroyed(letters_output, tampered, capsys):
+    """The booklets are print files: once printed they are destroyed, and the archive holds."""
+    booklets = sorted((tampered / "forms/选票").glob("*.pdf"))
+    assert booklets
+    for booklet in booklets:
+        assert "印后销毁" in PdfReader(booklet).metadata["/Subject"]
+        booklet.unlink()
+    code, out = verify(tampered, letters_output.parent / "data", capsys)
+    assert code == EXIT_OK, out
 
 
 def test_verify_catches_a_file_added(letters_output, tampered, capsys):

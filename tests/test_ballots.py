@@ -55,8 +55,10 @@ def test_booklet_pages_equal_the_evaluators_and_the_register(forms_out):
 
 
 def test_every_registered_serial_is_printed_once_with_its_secretary_and_source(forms_out):
+    """…and in the printing order the secret keys, which no output's order gives away."""
     from generator.load.secret import read_secret
-    from generator.model.serials import fingerprint
+    from generator.model.ballot import IssuedBallot
+    from generator.model.serials import fingerprint, printing_order
 
     from helpers import load_data
 
@@ -81,6 +83,11 @@ def test_every_registered_serial_is_printed_once_with_its_secretary_and_source(f
     )
     assert printed == issued and max(printed.values()) == 1
     assert all(layout["kinds"][roles[f[3]]]["qr"] == first_guess for f in fields)
+    rows = register(forms_out / "out")
+    registered = [IssuedBallot(r["ballot_id"], r["secretary_id"], r["source"]) for r in rows]
+    keyed = printing_order(registered, read_secret(DATA) or b"")
+    assert [f[2] for f in fields] == [b.serial for b in keyed]
+    assert [f[2] for f in fields] != [b.serial for b in registered]  # not the public order
 
 
 def test_booklets_run_in_meeting_order(forms_out):
@@ -105,7 +112,8 @@ def test_serials_look_random_and_carry_nothing_but_themselves(forms_out):
     groups: dict[tuple[str, str], list[str]] = {}
     for row in rows:
         groups.setdefault((row["secretary_id"], row["source"]), []).append(row["ballot_id"])
-    # Within a group, sheets go by serial, so a sheet's place says nothing of its copy number.
+    # The register lists each group by serial: its order says nothing of the copy number, nor of
+    # the printing order (test_every_registered_serial_is_printed_once…).
     assert all(serials == sorted(serials) for serials in groups.values())
 
 

@@ -412,7 +412,10 @@ def test_a_long_text_goes_on_whole_on_a_continuation_page_and_stays_in_its_box(
     secretaries = list(sample_data.secretaries)
     form = personal_form(sample_data.campaign, secretaries, secretaries[0])
     boxes = dict(sheet_layout(form).text_boxes)
-    headings = {"problems": form.questions[1] + "（续）", "suggestions": form.questions[2] + "（续）"}
+    headings = {
+        "problems": form.questions[1] + "（续）",
+        "suggestions": form.questions[2] + "（续）",
+    }
     names = list(LONG_TEXTS)
     texts = [(LONG_TEXTS[name], LONG_TEXTS[names[-1 - i]]) for i, name in enumerate(names)]
     pdf = filled_pages(sample_data, renderer, texts)

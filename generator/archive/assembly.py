@@ -15,11 +15,12 @@ from dataclasses import replace
 from functools import partial
 
 from ..documents.context import LettersContext
-from ..documents.registry import kind
+from ..documents.registry import kind, print_file
 from ..load.folder import InputFile
 from ..output.staging import Staging, Written
 from ..progress import Progress
 from .archival import JSON
+from .ballots_file import sorted_ballots
 from .bundle import build_bundle, bundle_name
 from .manifest import MANIFEST, OutputFile, embedded_inputs, manifest_json
 from .pdfa import AssociatedFile
@@ -43,15 +44,16 @@ def assemble_archive(
     to_sign = [w.path for w in written if _declared(w, signed=True)]
     name = bundle_name(context.campaign.year)
     unsigned = staging.aside_path(name)
-    embedded = embedded_inputs(inputs)
+    embedded = embedded_inputs(inputs, sorted_ballots(context))
     bundle = partial(build_bundle, context, staging, written, embedded, signer.is_demo, unsigned)
     sign_files(staging, to_sign, signer, meanwhile=bundle)
     final = [_swapped(staging, w) if w.path in to_sign else w for w in written]
     outputs = [
         OutputFile(w.path, w.size, w.sha256, signed=w.path in to_sign, pdfa=_declared(w))
         for w in final
-    ] + [_carried(staging, path) for path in carried]
-    manifest = manifest_json(_campaign(context), _signer(signer), name, inputs, outputs)
+    ] + [_carried(staging, path) for path in carried if not print_file(path)]
+    printed = sorted(path for path in carried if print_file(path))
+    manifest = manifest_json(_campaign(context), _signer(signer), name, inputs, outputs, printed)
     attached = AssociatedFile(
         "manifest.json", manifest, JSON, "文件清单 / the manifest", "Supplement"
     )

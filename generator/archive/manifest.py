@@ -16,9 +16,11 @@ from pathlib import PurePosixPath
 
 from .. import __version__
 from ..load.folder import InputFile
+from .ballots_file import NAME as SORTED
 from .pdfa import AssociatedFile
 
 MANIFEST = "archive/manifest.json"
+BALLOTS = "ballots/"  # the data folder's ballot files: their rows are not embedded
 PRODUCT = "shuzhi-pingyi"
 MIME = {
     ".yaml": "application/yaml",
@@ -39,9 +41,10 @@ class OutputFile:
     pdfa: bool = False
 
 
-def embedded_inputs(inputs: Iterable[InputFile]) -> list[AssociatedFile]:
-    """Return the inputs as the bundle's associated files (flat names: input-ballots-上述.csv)."""
-    return [
+def embedded_inputs(inputs: Iterable[InputFile], ballots: bytes) -> list[AssociatedFile]:
+    """Return the inputs as the bundle's associated files (flat names: input-campaign.yaml): the
+    ballot files replaced by the ballots sorted (archive/ballots_file.py), never their rows."""
+    embedded = [
         AssociatedFile(
             "input-" + item.path.replace("/", "-"),
             item.content,
@@ -49,7 +52,11 @@ def embedded_inputs(inputs: Iterable[InputFile]) -> list[AssociatedFile]:
             f"原始数据 / input: {item.path}",
         )
         for item in inputs
+        if not item.path.startswith(BALLOTS)
     ]
+    described = "评议票，按述职人、类别、编号排列，不含录入顺序 / the ballots read, by secretary, "
+    described += "source and serial: the order they were entered in is not kept"
+    return [*embedded, AssociatedFile(f"input-{SORTED}", ballots, MIME[".csv"], described)]
 
 
 def manifest_json(
@@ -58,8 +65,13 @@ def manifest_json(
     bundle: str,
     inputs: Iterable[InputFile],
     outputs: Iterable[OutputFile],
+    print_files: Iterable[str] = (),
 ) -> bytes:
-    """Return manifest.json's bytes; `campaign` and `signer` are written as given."""
+    """Return manifest.json's bytes; `campaign` and `signer` are written as given.
+
+    Print files (the ballot booklets) are named apart, without hashes: they are destroyed once
+    printed, and `verify` neither needs them nor minds them gone.
+    """
     document = {
         "product": {"name": PRODUCT, "version": __version__},
         "campaign": campaign,
@@ -70,6 +82,7 @@ def manifest_json(
             {"path": f.path, "size": f.size, "sha256": f.sha256, "signed": f.signed, "pdfa": f.pdfa}
             for f in sorted(outputs, key=lambda f: f.path)
         ],
+        "print_files": sorted(print_files),
     }
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 

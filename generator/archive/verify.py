@@ -81,6 +81,7 @@ class Manifest:
     signer_sha256: str
     demo: bool
     outputs: dict[str, Entry]
+    print_files: frozenset[str]  # destroyed once printed: neither needed nor minded
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,8 @@ def read_manifest(out_dir: Path) -> Manifest:
         outputs = dict(_entry(item) for item in data["outputs"])
         signer = data["signer"]
         bundle, demo = _inside(data["bundle"]), signer["demo"] is True
-        return Manifest(raw, bundle, signer["sha256"].lower(), demo, outputs)
+        printed = frozenset(_inside(path) for path in data.get("print_files", []))
+        return Manifest(raw, bundle, signer["sha256"].lower(), demo, outputs, printed)
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise ManifestError(f"清单无法解析 / manifest.json unreadable: {e!r}") from e
 
@@ -165,7 +167,7 @@ def _inside(path_text: str) -> str:
 def _jobs(out_dir: Path, manifest: Manifest, ders: tuple[bytes, ...]) -> list[Job]:
     """Return a job for the bundle, every listed file and every unlisted file."""
     present = {p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file()}
-    present -= {MANIFEST, manifest.bundle}
+    present -= {MANIFEST, manifest.bundle, *manifest.print_files}
     paths = sorted(present | manifest.outputs.keys())
     bundle = Job(out_dir, manifest.bundle, None, manifest.signer_sha256, ders, is_bundle=True)
     jobs = [Job(out_dir, p, manifest.outputs.get(p), manifest.signer_sha256, ders) for p in paths]

@@ -22,6 +22,7 @@ from .evaluation_form import EvaluationForm, personal_form
 from .kind import Document, Kind
 
 FOLDER = "forms/选票"
+DESTROY = "印制文件，印后销毁 / print file: destroy once printed"  # each booklet's PDF subject
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,7 @@ def booklets(context: FormsContext, batch: Sequence[Secretary]) -> Iterator[Docu
     font_file = context.renderer.fonts["黑体"].file
     wanted = {s.id for s in batch}
     copies: dict[str, list[tuple[int, Stamp]]] = {s.id: [] for s in batch}
-    for ballot in context.issued:
+    for ballot in context.printing:
         if ballot.secretary_id not in wanted:
             continue
         page = page_of[(ballot.secretary_id, ballot.source)]
@@ -79,7 +80,7 @@ def booklets(context: FormsContext, batch: Sequence[Secretary]) -> Iterator[Docu
         )
     for secretary in batch:
         title = f"{campaign.year}年度述职评议选票 {secretary.name}"
-        pdf = stamped_booklet(sheets_pdf, copies[secretary.id], font_file, title)
+        pdf = stamped_booklet(sheets_pdf, copies[secretary.id], font_file, title, DESTROY)
         yield Document(BOOKLETS, ".pdf", pdf, secretary)
 
 
@@ -104,6 +105,7 @@ BOOKLETS: Kind[FormsContext] = Kind(
     folder=FOLDER,
     build=booklets,
     per_secretary=True,
+    print_only=True,  # their order is where each sheet sat in the stack: destroy once printed
     templates=("ballot_sheet.html",),
     weight=sheets_of,
     batch_weight=40,

@@ -19,7 +19,8 @@ class FormsContext:
     campaign: Campaign
     secretaries: tuple[Secretary, ...]
     plan: tuple[Paragraph, ...]
-    issued: tuple[IssuedBallot, ...]  # every sheet to print, in meeting order
+    issued: tuple[IssuedBallot, ...]  # every sheet to print, in meeting order, each group by serial
+    printing: tuple[IssuedBallot, ...]  # the same sheets as the booklets print them
     fingerprint: str  # the campaign's mark in each sheet's QR code (model/serials.py)
     renderer: PdfRenderer
 

@@ -45,6 +45,9 @@ class Kind(Generic[C]):
     batch_weight: int = 20  # at most this much weight is laid out in one batch
     cost: float = 0.1  # rough seconds per unit of weight, to start the long work first
     needs: str | None = None  # the key of a kind whose page counts this one lists
+    # Print files: their PDFs are printed, then destroyed (docs/security.md); the manifest names
+    # them apart and `verify` neither needs them nor minds them gone.
+    print_only: bool = False
 
     def weight_of(self, context: C, secretary: Secretary) -> int:
         return self.weight(context, secretary) if self.weight else 1

@@ -62,6 +62,13 @@ def kind(key: str) -> Kind[Any]:
     return next(k for k in KINDS if k.key == key)
 
 
+def print_file(path: str) -> bool:
+    """Say whether a path under --out is a print file: a PDF of a print-only kind's folder."""
+    return path.endswith(".pdf") and any(
+        k.print_only and path.startswith(k.folder + "/") for k in KINDS
+    )
+
+
 def owns(name: Pack, path: str) -> bool:
     """Say whether a path under --out is one a pack's run writes anew (stale files go)."""
     for k in pack(name):

@@ -4,8 +4,9 @@ A serial is HMAC-SHA256(secret, secretary id, source, copy number), written in a
 without look-alike characters (no 0/O, 1/I). Nothing else goes in: correcting a name or the
 notice's wording keeps every printed sheet valid; only a new secret, a secretary removed or fewer
 copies void sheets, and `forms` refuses those without --reissue. A serial carries no order and
-nothing about who fills the sheet in; within a secretary and source the sheets are ordered by
-serial, so the copy number is not recoverable from a sheet's place in the booklet either.
+nothing about who fills the sheet in; the booklets print each secretary's and source's sheets in
+an order keyed by the secret too (printing_order), so a sheet's place in its stack follows from
+nothing any output holds.
 
 The campaign's fingerprint, printed in each sheet's QR code, is derived from the secret the same
 way: a sheet of another campaign is recognised, and no edit of the data changes it.
@@ -59,6 +60,24 @@ def issue_ballots(
                 group.append(IssuedBallot(serial, secretary.id, source))
             issued.extend(sorted(group))
     return issued
+
+
+def printing_order(issued: Sequence[IssuedBallot], secret: bytes) -> list[IssuedBallot]:
+    """Return the sheets in the order the booklets print them: secretary by secretary and source
+    by source as issued, each group's copies in an order keyed by the secret.
+
+    Serial order is public (any list of serials gives it); were the booklets printed in it and
+    sheets handed out by their place in the stack, the register would tell which serials one
+    evaluator got. Keyed by the secret, the printing order follows from nothing in the outputs.
+    """
+
+    def key(ballot: IssuedBallot) -> bytes:
+        return hmac.new(secret, b"print|" + ballot.serial.encode(), hashlib.sha256).digest()
+
+    groups: dict[tuple[str, str], list[IssuedBallot]] = {}
+    for ballot in issued:
+        groups.setdefault((ballot.secretary_id, ballot.source), []).append(ballot)
+    return [ballot for group in groups.values() for ballot in sorted(group, key=key)]
 
 
 def voided(printed: Sequence[IssuedBallot], issued: Sequence[IssuedBallot]) -> list[IssuedBallot]:

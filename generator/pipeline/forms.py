@@ -15,12 +15,19 @@ from ..load.register import read_register
 from ..load.secret import SECRET_FILE, new_secret, read_secret, write_secret
 from ..model.ballot import IssuedBallot
 from ..model.errors import InputError, Problem
-from ..model.serials import fingerprint, issue_ballots, void_reasons, voided
+from ..model.serials import fingerprint, issue_ballots, printing_order, void_reasons, voided
 from ..output.staging import Staging, output_lock
 from ..progress import Progress
 from ..render.pdf import PdfRenderer
 from .packs import render_pack
 from .showable import load_showable
+
+
+PRINT_ADVICE = (
+    "选票（forms/选票/*.pdf）为印制文件：印后请删除，分发前请把每位书记的选票各自洗乱 / the booklets "
+    "are print files: delete them once printed, and shuffle each secretary's stack before handing "
+    "sheets out (docs/security.md)"
+)
 
 
 def run_forms(
@@ -39,13 +46,20 @@ def run_forms(
             write_secret(data_dir, secret)
         _announce(progress, data_dir, reissue, kept is None, voids)
         context = FormsContext(
-            data.campaign, data.secretaries, data.plan, tuple(issued), fingerprint(secret), renderer
+            data.campaign,
+            data.secretaries,
+            data.plan,
+            tuple(issued),
+            tuple(printing_order(issued, secret)),
+            fingerprint(secret),
+            renderer,
         )
         staging = Staging(out_dir, len(data.secretaries))
         try:
             staging.carry_over(lambda path: owns("forms", path))
             written = render_pack(pack("forms"), context, staging, progress)
             staging.publish()
+            progress.say(PRINT_ADVICE)
         except BaseException:
             staging.discard()
             raise

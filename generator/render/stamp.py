@@ -121,7 +121,7 @@ def stamp_operators(stamp: Stamp, font_file: Path) -> bytes:
 
 
 def stamped_booklet(
-    sheets_pdf: bytes, copies: list[tuple[int, Stamp]], font_file: Path, title: str
+    sheets_pdf: bytes, copies: list[tuple[int, Stamp]], font_file: Path, title: str, subject: str
 ) -> bytes:
     """Return a booklet: for each (sheet page index, stamp), a copy of that page, stamped."""
     reader = PdfReader(io.BytesIO(sheets_pdf))
@@ -135,7 +135,7 @@ def stamped_booklet(
         resolved = original.get_object()
         originals = list(resolved) if isinstance(resolved, ArrayObject) else [original]
         page[NameObject("/Contents")] = ArrayObject([save, *originals, restore, drawing])
-    writer.add_metadata({"/Title": title, "/Producer": "shuzhi-pingyi"})
+    writer.add_metadata({"/Title": title, "/Subject": subject, "/Producer": "shuzhi-pingyi"})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -88,7 +88,10 @@ def collect_ballots(
         en = "neither the register nor the ballot secret: serials cannot be checked; "
         en += "score the data folder `forms` ran on"
         problems.append(file_problem(folder.shown(SECRET_FILE), zh, en))
-    ballots = check_candidates(candidates, campaign, secretaries, register, problems)
+    # By serial from here on: nothing downstream may keep the order the rows were typed in,
+    # which is usually evaluator by evaluator (docs/security.md).
+    checked = check_candidates(candidates, campaign, secretaries, register, problems)
+    ballots = sorted(checked, key=lambda ballot: ballot.serial)
     returned = {c.serial for c in candidates}
     unreturned = tuple(b for b in register[0] or () if b.serial not in returned)
     ordered = sorted_problems(problems, list(per_file))
