@@ -22,7 +22,6 @@ from ..render.pdf import PdfRenderer
 from .packs import render_pack
 from .showable import load_showable
 
-
 PRINT_ADVICE = (
     "选票（forms/选票/*.pdf）为印制文件：印后请删除，分发前请把每位书记的选票各自洗乱 / the booklets "
     "are print files: delete them once printed, and shuffle each secretary's stack before handing "
