@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
+import threading
 import traceback
 from pathlib import Path
 
@@ -89,11 +91,21 @@ def _route_library_logs(verbose: bool) -> None:
         logging.getLogger().addHandler(logging.NullHandler())
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM ends the run as Ctrl-C does: the staging folder is discarded, workers are ended."""
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
     _route_library_logs(arguments.verbose)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminate)
     try:
         return run(arguments)
+    except KeyboardInterrupt:
+        print("已中断，输出目录保持原样 / interrupted: --out is as it was", file=sys.stderr)
+        return EXIT_FAILURE  # the contract's "anything else"
     except InputError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)

@@ -570,6 +570,18 @@ def test_read_errors_of_a_tally_workbook_are_reported(folder):
     the_error(folder, f"{A_SHOWN}:上述!E2: score: ")
 
 
+def test_a_row_error_does_not_hide_the_differences_of_other_rows(folder):
+    """A cell that cannot be read and a difference between the clerks: both, in one run."""
+    folder.tally("A", {"上述!E2": "七", "上述!E3": 8})
+    folder.tally("B", {"上述!E2": 7, "上述!E3": 9})
+    errors = folder.errors()
+    assert len(errors) == 2
+    assert errors[0].startswith(f"{A_SHOWN}:上述!E2: score: ")
+    assert errors[1] == mismatch(
+        S2.serial, "score", "8", "9", f"{A_SHOWN}:上述!E3", f"{B_SHOWN}:上述!E3"
+    )
+
+
 def test_tally_rows_are_checked_against_secretaries_register_and_other_files(folder):
     folder.register()
     folder.csv("a.csv", [row(C1)])

@@ -17,7 +17,9 @@ def _die_with_parent(parent: int) -> None:
     """Ask Linux to kill this worker when the run that forked it dies, however it dies.
 
     A worker left behind would go on writing, and would keep --out's lock (it inherits it).
+    Ctrl-C reaches the whole process group; the run answers it and ends its workers itself.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except AttributeError:  # no prctl: not Linux
@@ -44,14 +46,21 @@ def map_forked(functions: list, argument, costs: list[float]) -> list:
         return [function(argument) for function in functions]
     _forked_work = (functions, argument)
     order = sorted(range(len(functions)), key=lambda i: -costs[i])
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
     try:
-        with ProcessPoolExecutor(
-            workers,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=_die_with_parent,
-            initargs=(os.getpid(),),
-        ) as pool:
-            results = dict(zip(order, pool.map(_call_forked, order), strict=True))
+        results = dict(zip(order, pool.map(_call_forked, order), strict=True))
+    except BaseException:  # a failure, Ctrl-C, SIGTERM: the queued work is not worth finishing
+        for worker in multiprocessing.active_children():
+            worker.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown()
     finally:
         _forked_work = None
     return [results[i] for i in range(len(functions))]
