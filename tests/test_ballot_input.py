@@ -399,6 +399,21 @@ def test_serial_never_issued(folder):
     the_error(folder, "data/ballots/a.csv:3: ballot_id: ", "serial ABCD-EFGH was never issued")
 
 
+def test_without_register_or_secret_nothing_is_scored_and_the_counts_are_still_checked(folder):
+    copies = CAMPAIGN.evaluators["branch"]["上述"]
+    made_up = [[f"ABCD-{n:04d}", "b01", "上述", 8] for n in range(copies + 1)]
+    folder.csv("a.csv", made_up)
+    with pytest.raises(InputError) as caught:
+        read_ballots(DataFolder(folder.data), folder.out, CAMPAIGN, SECRETARIES, None)
+    over, neither = [str(problem) for problem in caught.value.problems]
+    assert over == (
+        f"data/ballots/a.csv:{copies + 2}: ballot_id: b01 的“上述”收回的选票多于印制的份数 / "
+        "more 上述 ballots for b01 than sheets were printed"
+    )
+    assert neither.startswith("data/.ballot-secret:1: ")
+    assert "neither the register nor the ballot secret" in neither
+
+
 def test_serial_issued_for_another_secretary(folder):
     folder.register()
     other = issued("b02", "上述")[0]

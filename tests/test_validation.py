@@ -423,3 +423,14 @@ def test_publish_scores_must_be_true_or_false(data: Path) -> None:
         "data/campaign.yaml:28: results.publish_scores: 须为 true 或 false，现为 是"
         " / must be true or false, got 是"
     ]
+
+
+def test_a_second_sheet_with_content_in_secretaries_xlsx_is_not_ignored(data: Path) -> None:
+    (data / "secretaries.yaml").unlink()
+    rows = [["b01", "张甲", "男", "东村党支部", "branch", "2020-04-01", "集体经济\n流动党员", None]]
+    write_xlsx(data / "secretaries.xlsx", rows)
+    book = openpyxl.load_workbook(data / "secretaries.xlsx")
+    book.create_sheet("补充")["C3"] = "李乙"
+    book.save(data / "secretaries.xlsx")
+    [problem] = problems_in(data)
+    assert problem.startswith("data/secretaries.xlsx:补充!C3: "), problem

@@ -109,10 +109,11 @@ def _xlsx_records(content: bytes, file: str, problems: list[Problem]) -> list[Re
     book = open_workbook(content, file)
     sheet = book.worksheets[0]
     for other in book.worksheets[1:]:
-        if any(v not in (None, "") for row in other.iter_rows(values_only=True) for v in row):
+        filled = (c for row in other.iter_rows() for c in row if c.value not in (None, ""))
+        if (first := next(filled, None)) is not None:
             zh = f"只读取第一个工作表“{sheet.title}”：工作表“{other.title}”中的内容不会被读取，请移入第一个工作表或删除"
             en = f"only the first sheet ({sheet.title}) is read: move sheet {other.title}'s rows there or delete it"
-            problems.append(Problem(file, f"{other.title}!A1", "sheet", zh, en))
+            problems.append(Problem(file, f"{other.title}!{first.coordinate}", "sheet", zh, en))
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     columns = _header(rows[0] if rows else [], sheet.title, file, problems)
     if columns is None:
