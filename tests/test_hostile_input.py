@@ -343,7 +343,14 @@ def start(command: list[str], cwd: Path) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,  # its own process group: what it leaves behind can be found
+        preexec_fn=answer_ctrl_c,
     )
+
+
+def answer_ctrl_c() -> None:
+    """Let the run hear SIGINT as from a terminal: a shell starts background jobs (this suite's,
+    in CI) with SIGINT ignored, and Python then never installs its KeyboardInterrupt handler."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def ends_with_its_workers(process: subprocess.Popen, seconds: float) -> None:
