@@ -116,14 +116,16 @@ def test_an_override_needs_a_reason_and_never_lifts_a_forced_poor(tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(InputError) as error:
-        load_assessment(DataFolder(tmp_path), list(DATA.secretaries))
+        load_assessment(DataFolder(tmp_path), list(DATA.secretaries), DATA.campaign.rules)
     assert [relative(p, tmp_path).split(" / ")[0] for p in error.value.problems] == [
         "assessment.yaml:5: b01.reason: 调整等次须写明理由（reason）"
     ]
     path.write_text(
         "c01:\n  grade: 较好\n  held_accountable: 被问责\n  reason: 认为可以\n", encoding="utf-8"
     )
-    assessment = load_assessment(DataFolder(tmp_path), list(DATA.secretaries))["c01"]
+    assessment = load_assessment(DataFolder(tmp_path), list(DATA.secretaries), DATA.campaign.rules)[
+        "c01"
+    ]
     with pytest.raises(InputError) as error:
         scored(COMMITTEE, ballots(COMMITTEE, "下评", [10] * 6), assessment)
     [problem] = error.value.problems
@@ -148,7 +150,7 @@ def test_assessment_for_an_unknown_secretary_or_field_is_an_error(tmp_path):
     path = tmp_path / "assessment.yaml"
     path.write_text("x99:\n  problems: [一]\nb01:\n  problem: [二]\n", encoding="utf-8")
     with pytest.raises(InputError) as error:
-        load_assessment(DataFolder(tmp_path), list(DATA.secretaries))
+        load_assessment(DataFolder(tmp_path), list(DATA.secretaries), DATA.campaign.rules)
     messages = [relative(p, tmp_path) for p in error.value.problems]
     assert messages[0].startswith("assessment.yaml:1: x99: 未知的述职人编号 x99 / unknown")
     assert messages[1].startswith("assessment.yaml:4: b01.problem: 未知字段 problem")

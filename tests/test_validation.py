@@ -169,9 +169,9 @@ def test_meeting_too_soon_for_the_reports_to_be_due_after_the_notice(data: Path)
     [problem] = problems_in(data)
     assert (
         problem.startswith("data/campaign.yaml:")
-        and ": meeting.date: 述职报告须在会前一周" in problem
+        and ": meeting.date: 述职报告须在会前 7 天" in problem
     )
-    assert "reports are due a week before the meeting (2022-11-25)" in problem
+    assert "reports are due 7 days before the meeting (2022-11-25)" in problem
 
 
 def test_a_notice_title_that_quotes_no_plan(data: Path) -> None:
@@ -340,7 +340,7 @@ def test_xlsx_header_problems_are_located_at_header_cells(data: Path) -> None:
     book.save(data / "secretaries.xlsx")
     assert problems_in(data) == [
         "data/secretaries.xlsx:Sheet1!C1: organisation: 未知或重复的列 organisation，应为 "
-        "id、name、gender、organization、role、appointed、key_issues、last_year_issues 之一"
+        "id、name、gender、organization、role、appointed、key_issues、last_year_issues、evaluators 之一"
         " / unknown or repeated column organisation",
         "data/secretaries.xlsx:Sheet1!G1: organization: "
         "缺少列 organization / missing column organization",

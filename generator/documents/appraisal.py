@@ -120,6 +120,9 @@ def source_counts(result: SecretaryResult, weights: dict[str, Fraction]) -> str:
         counts = result.sources[source]
         if not weight or counts.mean_text is None:
             continue
+        if counts.given is not None:
+            clauses.append(f"“{source}”党委评定{counts.mean_text}分")
+            continue
         clauses.append(
             f"“{source}”收回评议票{counts.returned}张，其中有效票{counts.valid}张，"
             f"平均分{counts.mean_text}分"

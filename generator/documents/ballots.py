@@ -42,7 +42,7 @@ def sheets_in_meeting_order(
     sheets = []
     for secretary in batch:
         form = personal_form(campaign, secretaries, secretary)
-        for source in campaign.evaluators[secretary.role]:
+        for source in campaign.copies(secretary):
             sheets.append(Sheet(secretary, source, form, sheet_layout(form)))
     return sheets
 
@@ -95,7 +95,7 @@ def layout_file(context: FormsContext, batch: Sequence[Secretary]) -> Iterator[D
 
 def sheets_of(context: FormsContext, secretary: Secretary) -> int:
     """Return how many sheets a secretary adds to a batch's layout: one per source."""
-    return len(context.campaign.evaluators[secretary.role])
+    return len(context.campaign.copies(secretary))
 
 
 BOOKLETS: Kind[FormsContext] = Kind(

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from ..model.campaign import Campaign, Secretary
 from ..model.numerals import chinese_date, heading_numeral
 from ..model.paragraph import Paragraph
-from ..model.results import LOW_GRADES, Results
+from ..model.results import Results
 from ..render.geometry import title_lines
 from .context import LettersContext
 from .kind import Archived, Document, Kind
@@ -26,7 +26,6 @@ from .outcome import (
     ballots_sentence,
     body,
     by_grade,
-    committee_short,
     graded,
     heading,
     lead_in,
@@ -66,7 +65,7 @@ def build_circular(campaign: Campaign, results: Results) -> OfficialLetter:
 
 
 def _opening(campaign: Campaign, people: list[Graded], results: Results) -> list[Paragraph]:
-    short = committee_short(campaign.issuer.town)
+    short = campaign.issuer.short
     held = meeting_sentence(campaign, people)
     ballots = ballots_sentence(participation(results, campaign))
     return [
@@ -87,13 +86,17 @@ def _named(person: Graded, publish_scores: bool) -> str:
 def _grades(campaign: Campaign, people: list[Graded]) -> list[Paragraph]:
     """Return 一、综合评价等次: a lead-in per grade that anyone holds, then the town secretary."""
     paragraphs = [heading(heading_numeral(1, 1) + "综合评价等次")]
-    listed = [(grade, named) for grade, named in by_grade(people).items() if named]
+    listed = [
+        (grade, named)
+        for grade, named in by_grade(people, campaign.rules.grade_names).items()
+        if named
+    ]
     for n, (grade, named) in enumerate(listed, start=1):
         names = "、".join(_named(p, campaign.publish_scores) for p in named)
         paragraphs.append(
             lead_in(f"{heading_numeral(2, n)}“{grade}”等次（{len(named)}名）。", names + "。")
         )
-    short = committee_short(campaign.issuer.town)
+    short = campaign.issuer.short
     for p in people:
         if p.role == "committee":
             score = f"{p.score}分，" if campaign.publish_scores else ""
@@ -108,14 +111,14 @@ def _grades(campaign: Campaign, people: list[Graded]) -> list[Paragraph]:
 
 def _consequences(campaign: Campaign, people: list[Graded]) -> list[Paragraph]:
     """Return 二、结果运用: 五（五） in general terms, with the 整改 deadline."""
-    short = committee_short(campaign.issuer.town)
+    short = campaign.issuer.short
     text = (
         "综合评价意见及等次已向本人反馈，并按照干部管理权限，由组织人事部门根据有关规定归入"
         "干部人事档案。述职评议考核结果作为党组织书记工作实绩评定的重要内容，作为干部考核、"
         "评先评优、选拔任用的重要依据。综合评价等次未达到“好”的，其年度考核结果不得评为"
         "“优秀”等次"
     )
-    if any(p.grade in LOW_GRADES for p in people if p.role == "branch"):
+    if any(p.grade in campaign.rules.interviewed for p in people if p.role == "branch"):
         dates = rectification_dates(people)
         by_when = f"，限期于{chinese_date(dates[0])}前完成整改" if len(dates) == 1 else "、限期整改"
         text += (
@@ -127,8 +130,8 @@ def _consequences(campaign: Campaign, people: list[Graded]) -> list[Paragraph]:
 
 def _rectification(campaign: Campaign, people: list[Graded]) -> list[Paragraph]:
     """Return 三、整改要求: 五（六）'s 整改清单 and the committee's follow-up."""
-    short = committee_short(campaign.issuer.town)
-    low = any(p.grade in LOW_GRADES for p in people if p.role == "branch")
+    short = campaign.issuer.short
+    low = any(p.grade in campaign.rules.interviewed for p in people if p.role == "branch")
     text = (
         "各党组织书记要认真梳理自己查摆、上级点评、群众评议指出的问题，列出整改清单，明确整改"
         "措施、整改时限和责任人，认真抓好整改落实。"

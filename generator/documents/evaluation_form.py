@@ -8,15 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
-from ..model.campaign import Campaign, Secretary
-from ..score.grades import grade_of
+from ..model.campaign import Campaign, Rules, Secretary
 from .context import FormsContext
 from .kind import Document, Kind
 from .personal import personal_documents
 
-SCORES = tuple(range(10, 0, -1))  # the form's score cells, left to right
+SCORES = tuple(range(10, 0, -1))  # the seed's score cells, left to right
 BLANK_NAME = "XX"  # the seed's placeholder on the blank form
 ATTACHMENT_NAMES = {  # as the seed's 附件说明 names them
     "branch": "党支部书记抓基层党建工作情况述职评议表",
@@ -47,32 +45,45 @@ class EvaluationForm:
     scores: tuple[int, ...] = SCORES
 
 
-def grade_header(bands: tuple[tuple[str, Fraction], ...]) -> tuple[GradeSpan, ...]:
-    """Group the score cells 10…1 under the grade each falls in, as rules.bands defines."""
+def grade_header(rules: Rules) -> tuple[GradeSpan, ...]:
+    """Group the score cells, highest first, under the grade each falls in (rules.grades)."""
     spans: dict[str, list[int]] = {}
-    for score in SCORES:
-        spans.setdefault(grade_of(score, bands), []).append(score)
+    for score in rules.scale.scores:
+        spans.setdefault(rules.grade_of(score), []).append(score)
     return tuple(GradeSpan(grade, tuple(scores)) for grade, scores in spans.items())
 
 
-def branch_form(town: str, bands, who: str, secretaries: int, low_expected: int):
-    """Return 附件1: the form about one branch secretary (who is "XX党支部书记" on the blank)."""
+def branch_form(campaign: Campaign, who: str, secretaries: int) -> EvaluationForm:
+    """Return 附件1: the form about one branch secretary (who is "XX党支部书记" on the blank).
+
+    Its 注 asks for the plan's distribution, when the plan sets one.
+    """
+    rules = campaign.rules
+    note = INSTRUCTION
+    if rules.distribution is not None:
+        named = "".join(f"“{grade}”" for grade in rules.interviewed)
+        note += (
+            f"（在本次评议的{secretaries}名党支部书记中，"
+            f"总体评价为{named}的比例控制在{rules.distribution.low_grades_expected}名左右）"
+        )
     return EvaluationForm(
-        title=f"{town}党支部书记抓基层党建述职评议表",
+        title=f"{campaign.issuer.town}党支部书记抓基层党建述职评议表",
         questions=_questions(who),
-        header=grade_header(bands),
-        note=INSTRUCTION + f"（在本次评议的{secretaries}名党支部书记中，"
-        f"总体评价为“一般”“差”的比例控制在{low_expected}名左右）",
+        header=grade_header(rules),
+        note=note,
+        scores=rules.scale.scores,
     )
 
 
-def committee_form(town: str, bands, name: str = "") -> EvaluationForm:
+def committee_form(campaign: Campaign, name: str = "") -> EvaluationForm:
     """Return 附件2: the form about the town Party secretary's report."""
+    town = campaign.issuer.town
     return EvaluationForm(
         title=f"{town}党委书记抓基层党建报告评议表",
         questions=_questions(f"{town}党委书记{name}"),
-        header=grade_header(bands),
+        header=grade_header(campaign.rules),
         note=INSTRUCTION,
+        scores=campaign.rules.scale.scores,
     )
 
 
@@ -81,14 +92,9 @@ def personal_form(
 ) -> EvaluationForm:
     """Return the form about one secretary: the organisation and name in place of "XX"."""
     if secretary.role == "committee":
-        return committee_form(campaign.issuer.town, campaign.rules.bands, secretary.name)
-    return branch_form(
-        campaign.issuer.town,
-        campaign.rules.bands,
-        f"{secretary.organization}书记{secretary.name}",
-        _branch_count(secretaries),
-        campaign.rules.distribution.low_grades_expected,
-    )
+        return committee_form(campaign, secretary.name)
+    who = f"{secretary.organization}书记{secretary.name}"
+    return branch_form(campaign, who, _branch_count(secretaries))
 
 
 def _branch_count(secretaries: Sequence[Secretary]) -> int:

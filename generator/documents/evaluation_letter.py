@@ -112,7 +112,7 @@ def _score(campaign: Campaign, result: SecretaryResult) -> list[str]:
 
 def _grade(campaign: Campaign, result: SecretaryResult) -> list[str]:
     text = (
-        f"按照工作方案确定的{appraisal.bands_text(campaign.rules.bands)}的等次标准，"
+        f"按照工作方案确定的{appraisal.bands_text(campaign.rules.grades, campaign.rules.scale.high)}的等次标准，"
         f"你的述职评议结果对应“{result.score_grade}”等次"
     )
     reasons = appraisal.grade_reasons(result, "按照工作方案规定，")

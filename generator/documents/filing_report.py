@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from ..model.campaign import GRADES, Campaign, Secretary
+from ..model.campaign import Campaign, Secretary
 from ..model.figures import percent
 from ..model.numerals import chinese_date, heading_numeral
 from ..model.paragraph import Paragraph
-from ..model.results import LOW_GRADES, Distribution, Results
+from ..model.results import Distribution, Results
 from ..render.geometry import title_lines
 from .context import LettersContext
 from .kind import Archived, Document, Kind
@@ -28,7 +28,6 @@ from .outcome import (
     OfficialLetter,
     Table,
     body,
-    committee_short,
     graded,
     heading,
     low_graded_names,
@@ -61,7 +60,7 @@ def build_filing_report(campaign: Campaign, results: Results) -> OfficialLetter:
         blocks=(
             body(
                 f"按照{campaign.issuer.superior}有关要求和{plan_reference(campaign)}安排，"
-                f"{committee_short(campaign.issuer.town)}组织开展了{campaign.year}年度党组织书记"
+                f"{campaign.issuer.short}组织开展了{campaign.year}年度党组织书记"
                 "抓基层党建述职评议考核工作。现将有关情况报告如下。"
             ),
             *_conduct(campaign, people),
@@ -83,7 +82,7 @@ def build_filing_report(campaign: Campaign, results: Results) -> OfficialLetter:
 
 def _conduct(campaign: Campaign, people: list[Graded]) -> list[Paragraph]:
     """Return 一、工作开展情况: the notice, the meeting, who reported, how scores combine."""
-    short = committee_short(campaign.issuer.town)
+    short = campaign.issuer.short
     labels = {"branch": "党支部书记", "committee": f"{short}书记"}
     weighting = "；".join(
         f"{labels[role]}按"
@@ -123,31 +122,37 @@ def _participation(campaign: Campaign, results: Results) -> list[Paragraph | Tab
 
 def _grades(campaign: Campaign, people: list[Graded], results: Results) -> list[Paragraph]:
     """Return 三、综合评价等次情况: counts, the guidance and its warnings, changed grades."""
-    short = committee_short(campaign.issuer.town)
-    guidance = campaign.rules.distribution
+    short = campaign.issuer.short
+    rules = campaign.rules
+    guidance = rules.distribution
     distribution: Distribution = results.distribution
     counts = distribution.counts
     branches = [p for p in people if p.role == "branch"]
-    below = sum(counts[g] for g in GRADES[1:])
-    low = distribution.low_grades
-    lowest = percent(guidance.below_good_share - guidance.tolerance)
-    highest = percent(guidance.below_good_share + guidance.tolerance)
     paragraphs = [
         heading(heading_numeral(1, 3) + "综合评价等次情况"),
         body(
             f"{short}依据述职评议、实地调研、平时了解以及年度基层党建考核等情况，形成综合评价"
             f"意见，经{chinese_date(results.date)}{short}研究确定等次。"
             f"{len(branches)}名党支部书记中，"
-            + "、".join(f"“{g}”等次{counts[g]}名" for g in GRADES)
+            + "、".join(f"“{g}”等次{counts[g]}名" for g in rules.grade_names)
             + "（名单见附件）。"
         ),
-        body(
-            f"“较好”及以下等次{below}名，占{percent_text(distribution.below_good_share)}，"
-            f"工作方案要求“评价为‘较好’及以下等次的应占{percent(guidance.below_good_share)}左右"
-            f"的比例”（按{lowest}–{highest}掌握）；“一般”“差”等次{low}名，评议表注明"
-            f"“控制在{guidance.low_grades_expected}名左右”。" + _warnings(distribution.warnings)
-        ),
     ]
+    if guidance is not None:  # the plan's distribution, and how far the grades kept to it
+        below = sum(counts[g] for g in rules.grade_names[1:])
+        second = rules.grade_names[1]
+        lowest = percent(guidance.below_good_share - guidance.tolerance)
+        highest = percent(guidance.below_good_share + guidance.tolerance)
+        named = "".join(f"“{g}”" for g in rules.interviewed)
+        paragraphs.append(
+            body(
+                f"“{second}”及以下等次{below}名，占{percent_text(distribution.below_good_share)}，"
+                f"工作方案要求“评价为‘{second}’及以下等次的应占{percent(guidance.below_good_share)}"
+                f"左右的比例”（按{lowest}–{highest}掌握）；{named}等次{distribution.low_grades}名，"
+                f"评议表注明“控制在{guidance.low_grades_expected}名左右”。"
+                + _warnings(distribution.warnings)
+            )
+        )
     changed = [p for p in branches if p.deciding_reasons]
     if changed:
         paragraphs.append(
@@ -181,13 +186,15 @@ def _warnings(warnings: Sequence[str]) -> str:
 
 def _rectification(campaign: Campaign, people: list[Graded]) -> list[Paragraph]:
     """Return 四、整改工作安排: who is talked to and must rectify by when, and the 整改清单."""
-    short = committee_short(campaign.issuer.town)
+    short = campaign.issuer.short
     paragraphs = [heading(heading_numeral(1, 4) + "整改工作安排")]
-    if any(p.grade in LOW_GRADES for p in people if p.role == "branch"):
+    if any(p.grade in campaign.rules.interviewed for p in people if p.role == "branch"):
         dates = rectification_dates(people)
         by_when = f"，限期于{chinese_date(dates[0])}前完成整改" if len(dates) == 1 else "、限期整改"
         paragraphs.append(
-            body(f"对综合评价等次为{low_graded_names(people)}，由{short}约谈提醒{by_when}。")
+            body(
+                f"对综合评价等次为{low_graded_names(people, campaign.rules.interviewed)}，由{short}约谈提醒{by_when}。"
+            )
         )
     paragraphs.append(
         body(

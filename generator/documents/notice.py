@@ -64,19 +64,14 @@ def build_notice(
     campaign: Campaign, secretaries: Sequence[Secretary], plan: Sequence[Paragraph]
 ) -> Notice:
     """Return the 通知's context from the campaign, its secretaries and the plan's text."""
-    notice, issuer, rules = campaign.notice, campaign.issuer, campaign.rules
+    notice, issuer = campaign.notice, campaign.issuer
     quoted = plan_title(notice.title)
     branches = sum(1 for s in secretaries if s.role == "branch")
-    form_pair = [
-        forms.branch_form(
-            issuer.town,
-            rules.bands,
-            forms.BLANK_NAME,
-            branches,
-            rules.distribution.low_grades_expected,
-        ),
-        forms.committee_form(issuer.town, rules.bands),
-    ]
+    blank_forms = {  # 附件 only for the roles that have secretaries
+        "branch": lambda: forms.branch_form(campaign, forms.BLANK_NAME, branches),
+        "committee": lambda: forms.committee_form(campaign),
+    }
+    form_pair = [blank_forms[role]() for role in campaign.roles_present(secretaries)]
     date = chinese_date(notice.date)
     return Notice(
         author=issuer.name,
@@ -92,7 +87,7 @@ def build_notice(
         attachment_intro="附件：",
         attachment_names=[
             f"{i}.{forms.ATTACHMENT_NAMES[role]}"
-            for i, role in enumerate(("branch", "committee"), start=1)
+            for i, role in enumerate(campaign.roles_present(secretaries), start=1)
         ],
         signature=issuer.name,
         signature_right_em=signature_indent(issuer.name, date),

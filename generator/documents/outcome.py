@@ -15,11 +15,11 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from ..model.campaign import GRADES, Campaign
+from ..model.campaign import Campaign
 from ..model.figures import shown
 from ..model.numerals import chinese_date
 from ..model.paragraph import Paragraph
-from ..model.results import LOW_GRADES, Results
+from ..model.results import Results
 from ..render.geometry import signature_indent
 from .notice import plan_title
 
@@ -114,11 +114,6 @@ class SourceFigures:
         return (self.label, *map(str, figures))
 
 
-def committee_short(town: str) -> str:
-    """Return how the committee names itself in its own text: 上海庙镇 → 镇党委."""
-    return f"{town[-1]}党委" if town[-1:] in ("镇", "乡") else "党委"
-
-
 def graded(results: Results, meeting: date) -> list[Graded]:
     """Return the secretaries, in secretaries.yaml order, with their posts."""
     return [
@@ -138,9 +133,11 @@ def graded(results: Results, meeting: date) -> list[Graded]:
     ]
 
 
-def by_grade(people: list[Graded], role: str = "branch") -> dict[str, list[Graded]]:
+def by_grade(
+    people: list[Graded], grades: tuple[str, ...], role: str = "branch"
+) -> dict[str, list[Graded]]:
     """Return grade → the secretaries of a role graded so, highest grade first, none left out."""
-    return {grade: [p for p in people if p.role == role and p.grade == grade] for grade in GRADES}
+    return {grade: [p for p in people if p.role == role and p.grade == grade] for grade in grades}
 
 
 def source_order(campaign: Campaign) -> list[str]:
@@ -207,7 +204,7 @@ def meeting_sentence(campaign: Campaign, people: list[Graded], *, named: bool = 
 
     `named` names those who reported for their organisation (the 备案 report does).
     """
-    short = committee_short(campaign.issuer.town)
+    short = campaign.issuer.short
     branches = [p for p in people if p.role == "branch"]
     standing_in = [p for p in branches if p.for_organisation]
     parts = [
@@ -251,10 +248,10 @@ def rectification_dates(people: list[Graded]) -> list[date]:
     return sorted({p.rectification_due for p in people if p.rectification_due})
 
 
-def low_graded_names(people: list[Graded]) -> str:
+def low_graded_names(people: list[Graded], interviewed: tuple[str, ...]) -> str:
     """Return “一般”的陈庚午（…）和“差”的赵壬申（…）、徐丙子（…）: who must be talked to."""
     groups = []
-    for grade in LOW_GRADES:
+    for grade in interviewed:
         named = [p for p in people if p.role == "branch" and p.grade == grade]
         if named:
             groups.append(

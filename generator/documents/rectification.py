@@ -18,7 +18,6 @@ from ..model.numerals import chinese_date, heading_numeral
 from ..model.results import SecretaryResult
 from .context import LettersContext
 from .kind import Archived, Document, Kind
-from .outcome import committee_short
 from .personal import personal_documents
 
 COLUMNS = ("序号", "存在问题", "整改措施", "整改时限", "责任人")
@@ -74,9 +73,7 @@ def build_list(campaign: Campaign, result: SecretaryResult) -> RectificationList
     secretary, due = result.secretary, result.rectification_due
     deadline = chinese_date(due) if due else ""
     found_by = (
-        f"{committee_short(campaign.issuer.town)}综合评价意见"
-        if secretary.role == "branch"
-        else "上级党组织点评"
+        f"{campaign.issuer.short}综合评价意见" if secretary.role == "branch" else "上级党组织点评"
     )
     comments = result.comments
     masses = unique(comments["problems"]) + [

@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from ..model.campaign import REPORT_LEAD, Campaign, Secretary
+from ..model.campaign import Campaign, Secretary
 from ..model.numerals import chinese_date, heading_numeral
 from ..model.paragraph import Paragraph
 from ..render.docx import render_docx
@@ -62,7 +62,7 @@ class Schedule:
 
 def report_deadline(campaign: Campaign) -> date:
     """Return the day by which the 述职报告 reach the superior: a week before the meeting."""
-    return campaign.meeting.date - REPORT_LEAD
+    return campaign.meeting.reports_due
 
 
 def reporting_mode(secretary: Secretary, meeting: date) -> str:

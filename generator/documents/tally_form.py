@@ -17,8 +17,7 @@ from fractions import Fraction
 from ..model.ballot import Ballot
 from ..model.campaign import Campaign, Secretary
 from ..model.figures import percent
-from ..model.results import LOW_GRADES, SecretaryResult
-from ..score.grades import grade_of
+from ..model.results import SecretaryResult
 from .context import LettersContext
 from .evaluation_form import EvaluationForm, personal_form
 from .filled_form import source_order
@@ -139,18 +138,16 @@ def _results(
         for source, counts in result.sources.items()
         if weights.get(source) and counts.mean_text is not None
     ]
-    valid = sum(votes.values())
-    low = sum(
-        n for score, n in votes.items() if grade_of(score, campaign.rules.bands) in LOW_GRADES
-    )
-    share = percent(Fraction(low, valid)) if valid else "—"
-    return (
-        ("述职评议结果", f"{result.score_text}分"),
-        ("计算方法", "＋".join(parts)),
-        ("“一般”“差”票", f"{low}张，占有效票的{share}（{low}/{valid}）"),
-        ("按得分分档", result.score_grade),
-        ("综合评价等次", result.grade),
-    )
+    rules = campaign.rules
+    rows = [("述职评议结果", f"{result.score_text}分"), ("计算方法", "＋".join(parts))]
+    if rules.low_vote is not None:  # the low votes the plan's rule counts
+        valid = sum(votes.values())
+        at_most = rules.low_vote.score_at_most
+        low = sum(n for score, n in votes.items() if score <= at_most)
+        share = percent(Fraction(low, valid)) if valid else "—"
+        named = "".join(f"“{g}”" for g in rules.low_vote_grades)
+        rows.append((f"{named}票", f"{low}张，占有效票的{share}（{low}/{valid}）"))
+    return (*rows, ("按得分分档", result.score_grade), ("综合评价等次", result.grade))
 
 
 def _gathered(texts: Iterable[str]) -> tuple[str, ...]:

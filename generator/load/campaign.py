@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from functools import partial
 from itertools import pairwise
@@ -13,18 +13,20 @@ from typing import Any
 
 from ..model.campaign import (
     FONT_ROLES,
-    GRADES,
     MEETING_MODES,
     PASSPHRASE_ENV,
-    REPORT_LEAD,
+    REPORT_LEAD_DAYS,
     ROLES,
+    SOURCE_KINDS,
     Campaign,
     Distribution,
     FontChoice,
     Issuer,
+    LowVote,
     Meeting,
     Notice,
     Rules,
+    Scale,
     SigningChoice,
 )
 from ..model.errors import InputError, Problem
@@ -73,7 +75,8 @@ def read_campaign(data: object, file: str, problems: list[Problem]) -> Campaign 
     notice_record, meeting_record = top.sub("notice"), top.sub("meeting")
     notice, meeting = _notice(notice_record), _meeting(meeting_record)
     evaluators = _role_tables(top.sub("evaluators"), _as_copies)
-    rules = _rules(top.sub("rules"), evaluators)
+    committee = _committee_sources(top.sub("sources", required=False))
+    rules = _rules(top.sub("rules"), evaluators, committee)
     results_record = top.sub("results", required=False)
     results_date, publish_scores = _results(results_record)
     fonts = _fonts(top.sub("fonts", required=False))
@@ -95,26 +98,59 @@ def read_campaign(data: object, file: str, problems: list[Problem]) -> Campaign 
     )
 
 
-def derive_town(issuer_name: str) -> str | None:
-    """Return the town in 中共<town>委员会, or None when the name is not of that form."""
-    if issuer_name.startswith("中共") and issuer_name.endswith("委员会"):
-        return issuer_name.removeprefix("中共").removesuffix("委员会") or None
+# 中共<place><committee>: the committee's own word, and how running text names it. Longest first.
+COMMITTEES = (
+    ("街道工作委员会", "街道", "街道党工委"),
+    ("街道委员会", "街道", "街道党委"),
+    ("镇委员会", "镇", "镇党委"),
+    ("乡委员会", "乡", "乡党委"),
+    ("苏木委员会", "苏木", "苏木党委"),
+)
+# The divisions above a township: the place is what follows the last of them (长沙市望城区大泽湖街道).
+HIGHER_DIVISIONS = re.compile(r"^.*?(?:省|自治区|市|自治州|州|盟|地区|区|县|自治县|旗|自治旗)(?=.)")
+
+
+def derive_place(issuer_name: str) -> tuple[str, str] | None:
+    """Return (town, short name) from 中共<…><town><committee>, or None when the name is not of a
+    township's form: 中共上海庙镇委员会 → (上海庙镇, 镇党委); 中共长沙市望城区大泽湖街道工作委员会 →
+    (大泽湖街道, 街道党工委)."""
+    if not issuer_name.startswith("中共"):
+        return None
+    body = issuer_name.removeprefix("中共")
+    for ending, kind, short in COMMITTEES:
+        if body.endswith(ending) and len(body) > len(ending):
+            place = body.removesuffix(ending)
+            local = _local_part(place)
+            return (local + kind, short) if local else None
     return None
 
 
+def _local_part(place: str) -> str:
+    """Return the township's own name: what follows the last higher division, when one does."""
+    match = HIGHER_DIVISIONS.match(place)
+    while match and len(place) - match.end() >= 2:  # keep at least a two-character name
+        place = place[match.end() :]
+        match = HIGHER_DIVISIONS.match(place)
+    return place
+
+
 def _issuer(record: Record | None) -> Issuer | None:
-    """Return the issuer; the town defaults to the one in the issuer's name."""
+    """Return the issuer; the town and the short name default to those in the issuer's name."""
     if record is None:
         return None
     name, mark, superior = (record.take(key, as_text) for key in ("name", "mark", "superior"))
     town = record.take("town", as_text, None)
+    short = record.take("short", as_text, None)
     record.reject_unknown()
-    if name and record.values.get("town") is None:
-        town = derive_town(name)
-        if town is None:
-            zh = f"无法从 issuer.name（{name}）推出镇名，请填写 issuer.town"
-            record.report("town", zh, f"cannot derive the town from {name}; set issuer.town")
-    return complete(Issuer, name, mark, superior, town)
+    derived = derive_place(name) if name else None
+    for key, given, what in (("town", town, "镇（街道）名"), ("short", short, "简称")):
+        if name and given is None and record.values.get(key) is None and derived is None:
+            zh = f"无法从 issuer.name（{name}）推出{what}，请填写 issuer.{key}"
+            en = f"cannot derive issuer.{key} from {name}; set issuer.{key}"
+            record.report(key, zh, en)
+    if derived is not None:
+        town, short = town or derived[0], short or derived[1]
+    return complete(Issuer, name, mark, superior, town, short)
 
 
 def _notice(record: Record | None) -> Notice | None:
@@ -147,8 +183,9 @@ def _meeting(record: Record | None) -> Meeting | None:
     if record is None:
         return None
     held, mode = record.take("date", as_date), record.take("mode", one_of(MEETING_MODES))
+    lead = record.take("report_lead_days", as_count, REPORT_LEAD_DAYS)
     record.reject_unknown()
-    return Meeting(held, mode) if held and mode else None
+    return Meeting(held, mode, lead) if held and mode and lead is not None else None
 
 
 def _results(record: Record | None) -> tuple[date | None, bool]:
@@ -206,12 +243,15 @@ def _report_deadline_after_notice(notice: Record | None, meeting: Record | None)
         return
     issued = _date_or_none(notice.values.get("date"))
     held = _date_or_none(meeting.values.get("date"))
-    if issued and held and held - REPORT_LEAD < issued:
-        due = held - REPORT_LEAD
+    lead = meeting.values.get("report_lead_days", REPORT_LEAD_DAYS)
+    if not isinstance(lead, int) or isinstance(lead, bool) or lead < 0:
+        return  # reported as the field's own problem
+    if issued and held and held - timedelta(days=lead) < issued:
+        due = held - timedelta(days=lead)
         meeting.report(
             "date",
-            f"述职报告须在会前一周（{due}）报送，早于通知日期 {issued}",
-            f"reports are due a week before the meeting ({due}), before the notice date {issued}",
+            f"述职报告须在会前 {lead} 天（{due}）报送，早于通知日期 {issued}",
+            f"reports are due {lead} days before the meeting ({due}), before the notice date {issued}",
         )
 
 
@@ -256,7 +296,25 @@ def _as_weight(value: object) -> Fraction:
     return weight
 
 
-def _rules(record: Record | None, evaluators: Table | None) -> Rules | None:
+def _committee_sources(record: Record | None) -> frozenset[str]:
+    """Return the sources the committee scores itself (kind: committee); the others are ballots."""
+    if record is None:
+        return frozenset()
+    found = set()
+    for source in list(record.values):
+        entry = record.sub(source)
+        if entry is None:
+            continue
+        kind = entry.take("kind", one_of(SOURCE_KINDS))
+        entry.reject_unknown()
+        if kind == "committee":
+            found.add(source)
+    return frozenset(found)
+
+
+def _rules(
+    record: Record | None, evaluators: Table | None, committee: frozenset[str]
+) -> Rules | None:
     """Return the scoring rules, checked against the evaluators they weigh."""
     if record is None:
         return None
@@ -264,16 +322,119 @@ def _rules(record: Record | None, evaluators: Table | None) -> Rules | None:
     if weights is not None:
         _check_weight_sums(weights)
         if evaluators is not None:
-            _check_evaluators(evaluators, weights)
-    bands = _bands(record.sub("bands"))
-    low_vote_share_max = record.take("low_vote_share_max", as_share)
-    distribution = _distribution(record.sub("distribution"))
+            _check_evaluators(evaluators, weights, committee)
+    scale = _scale(record.sub("scale", required=False))
+    grades = _grades(record, scale)
+    low_vote = _low_vote(record, scale)
+    names = tuple(name for name, _ in grades or ())
+    excellent = record.take("excellent_requires", partial(_as_grade_list, names), None)
+    interview = record.take("interview_grades", partial(_as_grade_list, names), None)
+    distribution = _distribution(record.sub("distribution", required=False))
     rectification_days = record.take("rectification_days", as_count)
     record.reject_unknown()
-    if weights is None:
+    if weights is None or scale is None:
         return None
     by_role = {role: table.values for role, table in weights.values.items()}
-    return complete(Rules, by_role, bands, low_vote_share_max, distribution, rectification_days)
+    optional = partial(
+        Rules,
+        scale=scale,
+        excellent_requires=excellent,
+        interview_grades=interview,
+        committee_sources=committee,
+    )
+    return complete(optional, by_role, grades, low_vote, distribution, rectification_days)
+
+
+SCALE_MAX = 1000  # the highest score a ballot may carry: a 100-point plan is common, 1000 none
+
+
+def _scale(record: Record | None) -> Scale | None:
+    """Return the ballots' whole-number scale: 1–10 unless the plan says otherwise."""
+    if record is None:
+        return Scale(1, 10)
+    low, high = record.take("min", as_count), record.take("max", as_count)
+    record.reject_unknown()
+    if low is None or high is None:
+        return None
+    if not low < high <= SCALE_MAX:
+        zh = f"分值范围须满足 min < max ≤ {SCALE_MAX}，现为 {low}–{high}"
+        record.report(None, zh, f"the scale must have min < max ≤ {SCALE_MAX}, got {low}–{high}")
+        return None
+    return Scale(low, high)
+
+
+def _grades(record: Record, scale: Scale | None) -> tuple[tuple[str, Fraction], ...] | None:
+    """Return (grade, lower bound) best first, from `grades` or its older name `bands`."""
+    given = [key for key in ("grades", "bands") if key in record.values]
+    if len(given) == 2:
+        zh = "grades 与 bands 是同一字段，只能写一个"
+        record.report("bands", zh, "grades and bands are one field: give only one")
+    table = record.sub(given[0] if given else "grades")
+    if table is None:
+        return None
+    read = {str(grade): table.take(grade, as_number) for grade in list(table.values)}
+    table.reject_unknown()
+    bounds = {grade: bound for grade, bound in read.items() if bound is not None}
+    if len(bounds) < len(read):
+        return None
+    if len(bounds) < 2:
+        table.report(None, "至少须有两个等次", "at least two grades are needed")
+        return None
+    _check_grades(table, bounds, scale)
+    return tuple(bounds.items())
+
+
+def _check_grades(record: Record, bounds: dict[str, Fraction], scale: Scale | None) -> None:
+    """Report bounds that do not fall strictly, best first, or leave a score without a grade."""
+    names = list(bounds)
+    for higher, lower in pairwise(names):
+        if bounds[lower] >= bounds[higher]:
+            pair = f"{lower} ({bounds[lower]}) / {higher} ({bounds[higher]})"
+            zh = f"等次下限须依次递减，{lower} 须低于 {higher}：{pair}"
+            record.report(lower, zh, f"bands out of order: {lower} must be below {higher}: {pair}")
+    if scale is None:
+        return
+    lowest, best = names[-1], names[0]
+    if bounds[lowest] > scale.low:
+        zh = f"{lowest} 的下限须不高于最低分 {scale.low}，现为 {bounds[lowest]}：否则有分数不属任何等次"
+        en = f"{lowest} must start at {scale.low} or below, got {bounds[lowest]}: "
+        record.report(lowest, zh, en + "else a score has no grade")
+    if bounds[best] > scale.high:
+        zh = f"{best} 的下限不能超过最高分 {scale.high}，现为 {bounds[best]}"
+        en = f"{best} must start at {scale.high} or below, got {bounds[best]}"
+        record.report(best, zh, en)
+
+
+def _low_vote(record: Record, scale: Scale | None) -> LowVote | None:
+    """Return the low-vote rule: `low_vote`, or its older form `low_vote_share_max`."""
+    if "low_vote_share_max" in record.values:
+        share = record.take("low_vote_share_max", as_share)
+        return LowVote(6, share) if share is not None else None
+    rule = record.sub("low_vote", required=False)
+    if rule is None:
+        return None
+    at_most, share = rule.take("score_at_most", as_count), rule.take("share_max", as_share)
+    rule.reject_unknown()
+    if at_most is not None and scale is not None and not scale.low <= at_most <= scale.high:
+        zh = f"须在分值范围 {scale.low}–{scale.high} 内，现为 {at_most}"
+        en = f"must be within the scale {scale.low}–{scale.high}, got {at_most}"
+        rule.report("score_at_most", zh, en)
+        return None
+    return complete(LowVote, at_most, share)
+
+
+def _as_grade_list(names: tuple[str, ...], value: object) -> tuple[str, ...]:
+    """Return a list of the plan's grade names."""
+    if not isinstance(value, list):
+        raise Invalid("须为等次名称的列表", "must be a list of grade names")
+    unknown = [item for item in value if item not in names]
+    if unknown:
+        listed = "、".join(map(str, unknown))
+        raise Invalid(
+            f"不是本方案的等次：{listed}（等次为 {'、'.join(names)}）",
+            f"not grades of this plan: {', '.join(map(str, unknown))} (grades: {', '.join(names)})",
+        )
+    return tuple(value)
 
 
 def _check_weight_sums(weights: Table) -> None:
@@ -286,11 +447,18 @@ def _check_weight_sums(weights: Table) -> None:
                 weights.record.report(role, zh, en)
 
 
-def _check_evaluators(evaluators: Table, weights: Table) -> None:
-    """Report weighted sources nobody evaluates, and evaluators of unweighted sources."""
+def _check_evaluators(evaluators: Table, weights: Table, committee: frozenset[str]) -> None:
+    """Report weighted ballot sources nobody evaluates, evaluators of unweighted sources, and
+    ballots printed for a source the committee scores itself."""
     for role, table in weights.values.items():
         if role in evaluators.values:
-            _check_sources_evaluated(role, table, evaluators.values[role].values)
+            counts = evaluators.values[role]
+            _check_sources_evaluated(role, table, counts.values, committee)
+            for source in counts.values:
+                if source in committee:
+                    zh = f"来源 {source} 由党委直接评分（sources），不印选票"
+                    en = f"source {source} is scored by the committee (sources): no ballots"
+                    counts.record.report(source, zh, en)
         elif role not in evaluators.record.values:  # there but unreadable: reported already
             zh = f"角色 {role} 没有评议人（evaluators.{role}）"
             weights.record.report(role, zh, f"role {role} has no evaluators (evaluators.{role})")
@@ -302,10 +470,12 @@ def _check_evaluators(evaluators: Table, weights: Table) -> None:
             evaluators.record.report(role, zh, f"role {role} has no weights in rules.weights")
 
 
-def _check_sources_evaluated(role: str, weights: Table, counts: dict) -> None:
-    """Report a source with weight > 0 that no evaluator will score."""
+def _check_sources_evaluated(
+    role: str, weights: Table, counts: dict, committee: frozenset[str]
+) -> None:
+    """Report a ballot source with weight > 0 that no evaluator will score."""
     for source, weight in weights.values.items():
-        if weight and counts.get(source, 0) == 0:
+        if weight and source not in committee and counts.get(source, 0) == 0:
             zh = f"来源 {source} 权重为 {weight}，但 evaluators.{role} 中没有评议人"
             en = f"source {source} has weight {weight} but no evaluators in evaluators.{role}"
             weights.record.report(source, zh, en)
@@ -317,34 +487,6 @@ def _check_sources_weighted(role: str, counts: Table, weights: dict) -> None:
         if source not in weights:
             zh = f"来源 {source} 不在 rules.weights.{role} 中"
             counts.record.report(source, zh, f"source {source} is not in rules.weights.{role}")
-
-
-def _bands(record: Record | None) -> tuple[tuple[str, Fraction], ...] | None:
-    """Return (grade, lower bound) for the four grades, highest first."""
-    if record is None:
-        return None
-    read = {grade: record.take(grade, as_number) for grade in GRADES}
-    record.reject_unknown()
-    bounds = {grade: bound for grade, bound in read.items() if bound is not None}
-    if len(bounds) < len(read):
-        return None
-    _check_bands(record, bounds)
-    return tuple(bounds.items())
-
-
-def _check_bands(record: Record, bounds: dict[str, Fraction]) -> None:
-    """Report bounds that do not fall strictly from 好 (at most 10) down to 差 (at 0)."""
-    for higher, lower in pairwise(GRADES):
-        if bounds[lower] >= bounds[higher]:
-            pair = f"{lower} ({bounds[lower]}) / {higher} ({bounds[higher]})"
-            zh = f"等次下限须依次递减，{lower} 须低于 {higher}：{pair}"
-            record.report(lower, zh, f"bands out of order: {lower} must be below {higher}: {pair}")
-    if (worst := bounds["差"]) != 0:
-        record.report("差", f"差 的下限须为 0，现为 {worst}", f"差 must start at 0, got {worst}")
-    if (best := bounds["好"]) > 10:
-        record.report(
-            "好", f"好 的下限不能超过 10，现为 {best}", f"好 must start at 10 or below, got {best}"
-        )
 
 
 def _distribution(record: Record | None) -> Distribution | None:

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from ..model.campaign import ROLES, Campaign, Secretary
 from ..model.errors import InputError, Problem
-from ..model.limits import NAME_MAX, SECRETARIES_MAX, SHEETS_MAX
+from ..model.limits import EVALUATORS_MAX, NAME_MAX, SECRETARIES_MAX, SHEETS_MAX
 from .fields import Invalid, Record, as_date, as_text, as_texts, one_of
 from .folder import DataFolder
 from .workbooks import open_workbook
@@ -26,11 +26,13 @@ COLUMNS = (
     "appointed",
     "key_issues",
     "last_year_issues",
+    "evaluators",
 )
-OPTIONAL = ("gender", "last_year_issues")
+OPTIONAL = ("gender", "last_year_issues", "evaluators")
 LIST_COLUMNS = ("key_issues", "last_year_issues")
 ID_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 ITEM_SEPARATORS = re.compile(r"[\n\r；]+")
+COPY_SEPARATORS = re.compile(r"[\n\r；;,，]+")
 
 
 def load_secretaries(folder: DataFolder, campaign: Campaign | None) -> list[Secretary]:
@@ -59,7 +61,7 @@ def load_secretaries(folder: DataFolder, campaign: Campaign | None) -> list[Secr
 
 def _check_sheets(secretaries: list[Secretary], campaign: Campaign, file: str) -> None:
     """Refuse a campaign whose ballots would take hours to print: too many sheets in all."""
-    sheets = sum(sum(campaign.evaluators[s.role].values()) for s in secretaries)
+    sheets = sum(sum(campaign.copies(s).values()) for s in secretaries)
     if sheets > SHEETS_MAX:
         zh = f"{len(secretaries)} 名书记共需印制 {sheets} 张选票，超过上限 {SHEETS_MAX}"
         en = f"{len(secretaries)} secretaries need {sheets} ballot sheets, over the bound {SHEETS_MAX}"
@@ -203,6 +205,52 @@ def _as_key_issues(value: object) -> tuple[str, ...]:
     return issues
 
 
+def _as_copies_by_source(value: object) -> dict[str, int]:
+    """Return a secretary's own sheet counts per source: `{下评: 31}` in YAML, `下评: 31` in a
+    cell (several separated by ；, commas or lines)."""
+    if isinstance(value, str):
+        pairs = [
+            part.replace("：", ":").split(":")
+            for part in COPY_SEPARATORS.split(value)
+            if part.strip()
+        ]
+        if any(len(pair) != 2 for pair in pairs):
+            raise Invalid(
+                "须写成“来源: 份数”，如 下评: 31", "must read source: copies, e.g. 下评: 31"
+            )
+        value = {source.strip(): count.strip() for source, count in pairs}
+        value = {s: int(c) if c.isdigit() else c for s, c in value.items()}
+    if not isinstance(value, dict):
+        raise Invalid("须为“来源: 份数”的映射", "must map sources to copies")
+    copies = {}
+    for source, count in value.items():
+        if (
+            isinstance(count, bool)
+            or not isinstance(count, int)
+            or not 0 <= count <= EVALUATORS_MAX
+        ):
+            zh = f"{source} 的份数须为 0–{EVALUATORS_MAX} 的整数，现为 {count}"
+            raise Invalid(
+                zh, f"copies of {source} must be a whole number 0–{EVALUATORS_MAX}, got {count}"
+            )
+        copies[str(source)] = count
+    return copies
+
+
+def _check_own_evaluators(
+    record: Record, role: str | None, evaluators: dict[str, int] | None, campaign: Campaign
+) -> None:
+    """Report an override of a source the secretary's role does not collect on ballots."""
+    if role is None or not evaluators or role not in campaign.evaluators:
+        return
+    for source in evaluators:
+        if source not in campaign.evaluators[role]:
+            listed = "、".join(campaign.evaluators[role])
+            zh = f"{source} 不是 {role} 角色的选票来源（{listed}）"
+            en = f"{source} is not a ballot source of role {role} ({', '.join(campaign.evaluators[role])})"
+            record.report("evaluators", zh, en)
+
+
 def _secretary(record: Record, campaign: Campaign | None) -> Secretary | None:
     """Return one secretary; None after reporting what is wrong with it."""
     ident, name = record.take("id", _as_id), record.take("name", _as_name)
@@ -212,9 +260,11 @@ def _secretary(record: Record, campaign: Campaign | None) -> Secretary | None:
     appointed = record.take("appointed", as_date)
     key_issues = record.take("key_issues", _as_key_issues)
     last_year_issues = record.take("last_year_issues", as_texts, ())
+    evaluators = record.take("evaluators", _as_copies_by_source, {})
     record.reject_unknown()
     if campaign is not None:
         _check_against_campaign(record, role, appointed, campaign)
+        _check_own_evaluators(record, role, evaluators, campaign)
     if (
         ident is None
         or name is None
@@ -223,6 +273,7 @@ def _secretary(record: Record, campaign: Campaign | None) -> Secretary | None:
         or appointed is None
         or key_issues is None
         or last_year_issues is None
+        or evaluators is None
     ):
         return None
     return Secretary(
@@ -235,6 +286,7 @@ def _secretary(record: Record, campaign: Campaign | None) -> Secretary | None:
         key_issues,
         last_year_issues,
         located=record.locate("id"),
+        evaluators=evaluators,
     )
 
 

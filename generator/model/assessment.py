@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 
 
 @dataclass(frozen=True, slots=True)
@@ -13,6 +14,7 @@ class Assessment:
     problems: tuple[str, ...] = ()  # 指出问题
     major_failure: str | None = None  # 重大失误: forces 差
     held_accountable: str | None = None  # 被问责追责: forces 差
+    scores: dict[str, Fraction] = field(default_factory=dict)  # committee sources' scores
     grade: str | None = None  # the committee's override …
     reason: str | None = None  # … and why
     located: str = ""  # FILE:LINE of the secretary's entry

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
@@ -11,10 +12,11 @@ from pathlib import Path
 
 Role = str  # "branch" (附件1 form) | "committee" (附件2 form)
 ROLES = ("branch", "committee")
-GRADES = ("好", "较好", "一般", "差")  # highest first, the seed's 等次
+SEED_GRADES = ("好", "较好", "一般", "差")  # highest first: the seed's 等次, the defaults' words
+SOURCE_KINDS = ("ballot", "committee")  # scored on ballots, or once by the committee
 FONT_ROLES = ("小标宋", "仿宋", "楷体", "黑体", "宋体")
 MEETING_MODES = ("现场", "线上线下结合", "书面")
-REPORT_LEAD = timedelta(days=7)  # 五（二）: 述职报告 reach the superior a week before the meeting
+REPORT_LEAD_DAYS = 7  # 五（二）: 述职报告 reach the superior a week before the meeting
 PASSPHRASE_ENV = "SZPY_SIGNING_PASSPHRASE"  # signing.passphrase_env unless set
 
 
@@ -25,7 +27,8 @@ class Issuer:
     name: str
     mark: str
     superior: str
-    town: str
+    town: str  # the place: 上海庙镇, 大泽湖街道
+    short: str  # how running text names the issuer: 镇党委, 街道党工委, 学院党委
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +50,19 @@ class Meeting:
 
     date: date
     mode: str
+    report_lead_days: int = (
+        REPORT_LEAD_DAYS  # the 述职报告 reach the superior this many days before
+    )
+
+    @property
+    def reports_due(self) -> dt.date:
+        return self.date - timedelta(days=self.report_lead_days)
 
 
 @dataclass(frozen=True, slots=True)
 class Distribution:
-    """The expected spread of grades: about this share at 较好 or below."""
+    """The expected spread of grades: about this share below the best grade, and about this many
+    in the grades that bring an interview."""
 
     below_good_share: Fraction
     tolerance: Fraction
@@ -59,14 +70,79 @@ class Distribution:
 
 
 @dataclass(frozen=True, slots=True)
+class Scale:
+    """The whole-number scores a ballot may carry, and the result's scale."""
+
+    low: int
+    high: int
+
+    @property
+    def scores(self) -> tuple[int, ...]:
+        """Return the scores from the highest down, as the forms print them."""
+        return tuple(range(self.high, self.low - 1, -1))
+
+
+@dataclass(frozen=True, slots=True)
+class LowVote:
+    """五（四）'s rule: more than `share_max` of the valid ballots at `score_at_most` or below
+    forces the lowest grade."""
+
+    score_at_most: int
+    share_max: Fraction
+
+
+@dataclass(frozen=True, slots=True)
 class Rules:
-    """How ballots become a score and a score becomes a grade."""
+    """How ballots become a score and a score becomes a grade: every figure from the plan."""
 
     weights: dict[Role, dict[str, Fraction]]
-    bands: tuple[tuple[str, Fraction], ...]  # (grade, lower bound), highest first
-    low_vote_share_max: Fraction
-    distribution: Distribution
+    grades: tuple[tuple[str, Fraction], ...]  # (grade, lower bound), best first
+    low_vote: LowVote | None  # None: the plan has no such rule
+    distribution: Distribution | None  # None: the plan sets no distribution
     rectification_days: int
+    scale: Scale = Scale(1, 10)
+    excellent_requires: tuple[str, ...] | None = None  # None: the best grade only
+    interview_grades: tuple[str, ...] | None = None  # None: the two lowest grades
+    committee_sources: frozenset[str] = frozenset()  # scored once, in assessment.yaml `scores`
+
+    @property
+    def grade_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.grades)
+
+    @property
+    def best(self) -> str:
+        return self.grades[0][0]
+
+    @property
+    def lowest(self) -> str:
+        """Return the grade a forcing rule imposes: the plan's lowest."""
+        return self.grades[-1][0]
+
+    @property
+    def may_be_excellent(self) -> tuple[str, ...]:
+        """Return the grades that may still be rated 优秀 in the annual review."""
+        if self.excellent_requires is None:
+            return (self.best,)
+        return self.excellent_requires or self.grade_names  # []: no such rule
+
+    @property
+    def interviewed(self) -> tuple[str, ...]:
+        """Return the grades that bring 约谈提醒 and 限期整改."""
+        if self.interview_grades is None:
+            return self.grade_names[-2:]
+        return self.interview_grades
+
+    def grade_of(self, score: Fraction | int) -> str:
+        """Return the grade whose lower bound the score reaches."""
+        return next(grade for grade, lower in self.grades if score >= lower)
+
+    @property
+    def low_vote_grades(self) -> tuple[str, ...]:
+        """Return the grades the low votes' scores fall in (“一般”“差” in the seed's plan)."""
+        if self.low_vote is None:
+            return ()
+        found = {self.grade_of(s) for s in range(self.scale.low, self.low_vote.score_at_most + 1)}
+        return tuple(grade for grade in self.grade_names if grade in found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +180,16 @@ class Campaign:
     publish_scores: bool = False  # results.publish_scores: the 通报 shows each score
     signing: SigningChoice | None = None  # None: the demonstration signer
 
+    def copies(self, secretary: Secretary) -> dict[str, int]:
+        """Return the sheets to print for a secretary per ballot source: the role's counts, with
+        the secretary's own overrides (a village with more 党员代表)."""
+        return {**self.evaluators[secretary.role], **secretary.evaluators}
+
+    def roles_present(self, secretaries: Sequence[Secretary]) -> tuple[str, ...]:
+        """Return the roles that have secretaries, in ROLES order: only those get a form."""
+        present = {secretary.role for secretary in secretaries}
+        return tuple(role for role in ROLES if role in present)
+
 
 @dataclass(frozen=True, slots=True)
 class Secretary:
@@ -119,6 +205,7 @@ class Secretary:
     last_year_issues: tuple[str, ...]
     number: int = 0  # the place in secretaries.yaml (1-based): the meeting order
     located: str = field(default="", compare=False)  # FILE:WHERE of its entry, for messages
+    evaluators: dict[str, int] = field(default_factory=dict)  # copies overriding the role's
 
     def reports_for_organisation(self, meeting: date) -> bool:
         """Return whether, appointed under 3 months before it, they report for the organisation."""

@@ -18,18 +18,18 @@ from .ballot import STATUSES, Ballot, IssuedBallot
 from .campaign import Secretary
 from .figures import shown
 
-LOW_GRADES = ("一般", "差")  # a 一般 or 差 vote, and the grades that call for 约谈 and 整改
-
 
 @dataclass(frozen=True, slots=True)
 class SourceCount:
-    """The ballots of one secretary from one source."""
+    """The ballots of one secretary from one source, or the committee's score for a source the
+    committee gives (`given`)."""
 
     valid: int
     blank: int
     invalid: int
     total: int  # the sum of the valid scores
-    low: int  # valid ballots whose score falls in 一般 or 差
+    low: int  # valid ballots at or below the low-vote rule's score
+    given: Fraction | None = None  # a committee source's score (assessment.yaml `scores`)
 
     @property
     def returned(self) -> int:
@@ -37,6 +37,8 @@ class SourceCount:
 
     @property
     def mean(self) -> Fraction | None:
+        if self.given is not None:
+            return self.given
         return Fraction(self.total, self.valid) if self.valid else None
 
     @property
@@ -60,18 +62,12 @@ class SecretaryResult:
     rectification_due: date | None
     comments: dict[str, tuple[str, ...]]  # the ballots' texts, sorted: tied to no serial
     assessment: Assessment
+    excellent_eligible: bool  # the grade is one rules.excellent_requires allows
+    interview_required: bool  # the grade is one of rules.interview_grades
 
     @property
     def score_text(self) -> str:
         return f"{self.score:.3f}"
-
-    @property
-    def excellent_eligible(self) -> bool:
-        return self.grade == "好"
-
-    @property
-    def interview_required(self) -> bool:
-        return self.grade in LOW_GRADES
 
     def to_dict(self) -> dict:
         """Return the secretary's entry of results.json."""
@@ -81,15 +77,7 @@ class SecretaryResult:
             "name": s.name,
             "role": s.role,
             "organization": s.organization,
-            "ballots": {
-                source: {
-                    "valid": c.valid,
-                    "blank": c.blank,
-                    "invalid": c.invalid,
-                    "mean": c.mean_text,
-                }
-                for source, c in self.sources.items()
-            },
+            "ballots": {source: _source(c) for source, c in self.sources.items()},
             "score": self.score_text,
             "score_exact": f"{self.weighted.numerator}/{self.weighted.denominator}",
             "low_vote_share": shown(self.low_share),
@@ -218,6 +206,18 @@ def _counts(ballots: list[Ballot] | tuple[Ballot, ...]) -> StatusCounts:
     return StatusCounts(len(ballots), **by_status)
 
 
+def _source(count: SourceCount) -> dict:
+    figures: dict[str, object] = {
+        "valid": count.valid,
+        "blank": count.blank,
+        "invalid": count.invalid,
+        "mean": count.mean_text,
+    }
+    if count.given is not None:
+        figures["given_by"] = "committee"  # no ballots: the committee's score (assessment.yaml)
+    return figures
+
+
 def _assessment(assessment: Assessment) -> dict:
     """Return the committee's 综合评价 as the letters and inserts quote it (assessment.yaml)."""
     override = None
@@ -229,4 +229,9 @@ def _assessment(assessment: Assessment) -> dict:
         "major_failure": assessment.major_failure,
         "held_accountable": assessment.held_accountable,
         "override": override,
+        **(
+            {"scores": {k: shown(v) for k, v in assessment.scores.items()}}
+            if assessment.scores
+            else {}
+        ),
     }

@@ -49,7 +49,7 @@ def issue_ballots(
     issued: list[IssuedBallot] = []
     seen: set[str] = set()
     for secretary in secretaries:
-        for source, copies in campaign.evaluators[secretary.role].items():
+        for source, copies in campaign.copies(secretary).items():
             group = []
             for copy in range(1, copies + 1):
                 serial, attempt = serial_for(secret, secretary.id, source, copy), 0

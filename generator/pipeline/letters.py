@@ -61,7 +61,7 @@ def score(data_dir: Path, out_dir: Path) -> Scored:
         )
     assessments = read = None
     try:
-        assessments = load_assessment(folder, secretaries)
+        assessments = load_assessment(folder, secretaries, campaign.rules)
     except InputError as error:
         problems += error.problems
     try:

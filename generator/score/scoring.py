@@ -15,25 +15,27 @@ from fractions import Fraction
 
 from ..model.assessment import Assessment
 from ..model.ballot import Ballot
-from ..model.campaign import GRADES, Campaign, Secretary
+from ..model.campaign import Campaign, LowVote, Rules, Secretary
 from ..model.errors import InputError, Problem
 from ..model.figures import percent, round_half_up, shown
-from ..model.results import LOW_GRADES, Distribution, SecretaryResult, SourceCount
-from .grades import grade_of
-
-FORCED = "差"
+from ..model.results import Distribution, SecretaryResult, SourceCount
 
 
-def count_source(ballots: list[Ballot], bands) -> SourceCount:
+def count_source(ballots: list[Ballot], low_vote: LowVote | None) -> SourceCount:
     """Count valid, blank and invalid ballots; sum the valid scores; count the low votes."""
     valid = [b.score for b in ballots if b.status == "valid" and b.score is not None]
+    at_most = low_vote.score_at_most if low_vote else None
     return SourceCount(
         valid=len(valid),
         blank=sum(1 for b in ballots if b.status == "blank"),
         invalid=sum(1 for b in ballots if b.status == "invalid"),
         total=sum(valid),
-        low=sum(1 for score in valid if grade_of(score, bands) in LOW_GRADES),
+        low=sum(1 for score in valid if at_most is not None and score <= at_most),
     )
+
+
+def _committee_score(source: str, assessment: Assessment) -> SourceCount:
+    return SourceCount(0, 0, 0, 0, 0, given=assessment.scores.get(source))
 
 
 def score_secretary(
@@ -47,10 +49,12 @@ def score_secretary(
     rules = campaign.rules
     weights = rules.weights[secretary.role]
     sources = {
-        source: count_source([b for b in ballots if b.source == source], rules.bands)
+        source: _committee_score(source, assessment)
+        if source in rules.committee_sources
+        else count_source([b for b in ballots if b.source == source], rules.low_vote)
         for source in weights
     }
-    _require_valid_ballots(secretary, sources, weights)
+    _require_scores(secretary, sources, weights, rules, assessment)
     reasons = [_source_reason(source, count) for source, count in sources.items()]
     means = {source: count.mean for source, count in sources.items()}
     weighted = sum(
@@ -63,18 +67,19 @@ def score_secretary(
     )
     score = round_half_up(weighted)
     reasons.append(_weighting_reason(sources, weights, score))
-    score_grade = grade_of(Fraction(score), rules.bands)  # banded on the rounded score
+    score_grade = rules.grade_of(Fraction(score))  # banded on the rounded score
     reasons.append(
-        f"按工作方案五（四）分档（{_bands_text(rules.bands)}），{score:.3f}分属“{score_grade}”"
+        f"按工作方案五（四）分档（{_bands_text(rules.grades)}），{score:.3f}分属“{score_grade}”"
     )
     valid = sum(c.valid for c in sources.values())
-    low_share = Fraction(sum(c.low for c in sources.values()), valid)
-    forced = _forced_reasons(sources, low_share, rules.low_vote_share_max, assessment, rules.bands)
+    low_share = Fraction(sum(c.low for c in sources.values()), valid) if valid else Fraction(0)
+    forced = _forced_reasons(sources, low_share, rules, assessment)
     reasons += forced.explained
-    grade = FORCED if forced.applies else score_grade
-    grade = _override(grade, forced.applies, assessment, reasons)
-    reasons += _consequences(grade, results_date, rules.rectification_days)
-    due = results_date + timedelta(days=rules.rectification_days) if grade in LOW_GRADES else None
+    grade = rules.lowest if forced.applies else score_grade
+    grade = _override(grade, forced.applies, rules, assessment, reasons)
+    reasons += _consequences(grade, results_date, rules)
+    interview = grade in rules.interviewed
+    due = results_date + timedelta(days=rules.rectification_days) if interview else None
     return SecretaryResult(
         secretary,
         sources,
@@ -90,14 +95,25 @@ def score_secretary(
             "suggestions": tuple(sorted(b.suggestions for b in ballots if b.suggestions)),
         },
         assessment=assessment,
+        excellent_eligible=grade in rules.may_be_excellent,
+        interview_required=interview,
     )
 
 
-def _require_valid_ballots(secretary, sources, weights) -> None:
-    missing = [source for source, weight in weights.items() if weight and not sources[source].valid]
-    if missing:
-        raise InputError(
-            [
+def _require_scores(secretary, sources, weights, rules: Rules, assessment: Assessment) -> None:
+    """Refuse a weighted source without a score: no valid ballot, or no committee score."""
+    problems = []
+    for source, weight in weights.items():
+        if not weight or sources[source].mean is not None:
+            continue
+        if source in rules.committee_sources:
+            file, where = _split(assessment.located or secretary.located)
+            zh = f"{secretary.name}的“{source}”由党委评分，须在 assessment.yaml 的 scores 中给出"
+            en = f"{secretary.name} ({secretary.id}): {source} is scored by the committee: "
+            en += "give it under scores in assessment.yaml"
+            problems.append(Problem(file, where, f"{secretary.id}.scores.{source}", zh, en))
+        else:
+            problems.append(
                 Problem(
                     *_split(secretary.located),
                     f"{secretary.id}.{source}",
@@ -105,9 +121,9 @@ def _require_valid_ballots(secretary, sources, weights) -> None:
                     f"{secretary.name} ({secretary.id}) has no valid {source} ballots: "
                     "the score cannot be computed",
                 )
-                for source in missing
-            ]
-        )
+            )
+    if problems:
+        raise InputError(problems)
 
 
 def _split(located: str) -> tuple[str, str]:
@@ -116,6 +132,8 @@ def _split(located: str) -> tuple[str, str]:
 
 
 def _source_reason(source: str, count: SourceCount) -> str:
+    if count.given is not None:
+        return f"{source}：党委评定{shown(count.given)}分"
     total = count.valid + count.blank + count.invalid
     mean = count.mean
     text = (
@@ -156,48 +174,54 @@ class _Forced:
     explained: list[str]
 
 
-def _forced_reasons(
-    sources, low_share: Fraction, maximum: Fraction, assessment: Assessment, bands
-) -> _Forced:
-    """Return whether 五（四）'s last sentence forces 差, with one reason per cause."""
-    low = sum(c.low for c in sources.values())
-    valid = sum(c.valid for c in sources.values())
-    too_many = low_share > maximum
-    low_scores = [s for s in range(10, 0, -1) if grade_of(s, bands) in LOW_GRADES]
-    span = f"{low_scores[-1]}–{low_scores[0]}分" if low_scores else "无"
-    explained = [
-        f"“一般”“差”票（{span}）{low}张，占有效票{valid}张的{percent(low_share)}，"
-        f"{'超过' if too_many else '未超过'}{percent(maximum)}"
-        + ("，综合评价等次确定为“差”（工作方案五（四））" if too_many else "")
-    ]
+def _forced_reasons(sources, low_share: Fraction, rules: Rules, assessment: Assessment) -> _Forced:
+    """Return whether 五（四）'s last sentence forces the lowest grade, with one reason per cause."""
+    lowest = rules.lowest
+    explained = []
+    too_many = False
+    if rules.low_vote is not None:
+        low = sum(c.low for c in sources.values())
+        valid = sum(c.valid for c in sources.values())
+        maximum, at_most = rules.low_vote.share_max, rules.low_vote.score_at_most
+        too_many = low_share > maximum
+        named = "".join(f"“{g}”" for g in rules.low_vote_grades)
+        span = f"{rules.scale.low}–{at_most}分" if at_most > rules.scale.low else f"{at_most}分"
+        explained.append(
+            f"{named}票（{span}）{low}张，占有效票{valid}张的{percent(low_share)}，"
+            f"{'超过' if too_many else '未超过'}{percent(maximum)}"
+            + (f"，综合评价等次确定为“{lowest}”（工作方案五（四））" if too_many else "")
+        )
     if assessment.major_failure:
         explained.append(
             f"年度基层党建工作出现重大失误造成严重影响（{assessment.major_failure}），"
-            "综合评价等次确定为“差”（工作方案五（四））"
+            f"综合评价等次确定为“{lowest}”（工作方案五（四））"
         )
     if assessment.held_accountable:
         explained.append(
             f"抓基层党建工作不力被问责追责（{assessment.held_accountable}），"
-            "综合评价等次确定为“差”（工作方案五（四））"
+            f"综合评价等次确定为“{lowest}”（工作方案五（四））"
         )
     applies = too_many or bool(assessment.major_failure) or bool(assessment.held_accountable)
     return _Forced(applies, explained)
 
 
-def _override(grade: str, forced: bool, assessment: Assessment, reasons: list[str]) -> str:
-    """Apply the committee's override, which may never lift a forced 差."""
+def _override(
+    grade: str, forced: bool, rules: Rules, assessment: Assessment, reasons: list[str]
+) -> str:
+    """Apply the committee's override, which may never lift a forced lowest grade."""
     if assessment.grade is None or assessment.grade == grade:
         return grade
     if forced:
         file, where = _split(assessment.grade_located)
+        lowest = rules.lowest
         raise InputError(
             [
                 Problem(
                     file,
                     where,
                     "grade",
-                    f"综合评价等次依工作方案五（四）须确定为“差”，不能调整为“{assessment.grade}”",
-                    f"the grade is forced to 差 by 五（四); the committee cannot lift it to "
+                    f"综合评价等次依工作方案五（四）须确定为“{lowest}”，不能调整为“{assessment.grade}”",
+                    f"the grade is forced to {lowest} by 五（四); the committee cannot lift it to "
                     f"{assessment.grade}",
                 )
             ]
@@ -206,13 +230,16 @@ def _override(grade: str, forced: bool, assessment: Assessment, reasons: list[st
     return assessment.grade
 
 
-def _consequences(grade: str, results_date: date, days: int) -> list[str]:
+def _consequences(grade: str, results_date: date, rules: Rules) -> list[str]:
     """Return 五（五）'s consequences of the grade, with the 整改 deadline."""
     lines = [f"综合评价等次：{grade}"]
-    if grade != "好":
-        lines.append("综合评价等次未达到“好”，年度考核结果不得评为“优秀”等次（工作方案五（五））")
-    if grade in LOW_GRADES:
-        due = results_date + timedelta(days=days)
+    if grade not in rules.may_be_excellent:
+        required = "".join(f"“{g}”" for g in rules.may_be_excellent)
+        lines.append(
+            f"综合评价等次未达到{required}，年度考核结果不得评为“优秀”等次（工作方案五（五））"
+        )
+    if grade in rules.interviewed:
+        due = results_date + timedelta(days=rules.rectification_days)
         lines.append(
             f"须约谈提醒、限期整改，整改期限至{due.year}年{due.month}月{due.day}日"
             "（工作方案五（五））"
@@ -223,29 +250,33 @@ def _consequences(grade: str, results_date: date, days: int) -> list[str]:
 def distribution(results: list[SecretaryResult], campaign: Campaign) -> Distribution:
     """Count the branch secretaries' grades and warn where they stray from the guidance.
 
-    五（四） asks that about 40 % be 较好 or below (tolerance from rules.distribution); 附件1's note
-    asks for about `low_grades_expected` 一般 and 差 (“左右”: read as ± 1). Warnings, not errors:
-    the guidance is the committee's to weigh.
+    五（四） asks that about 40 % be below the best grade (tolerance from rules.distribution);
+    附件1's note asks for about `low_grades_expected` in the interview grades (“左右”: read as
+    ± 1). Warnings, not errors: the guidance is the committee's to weigh. A plan without a
+    distribution rule gets the counts alone.
     """
+    rules = campaign.rules
     graded = [r for r in results if r.secretary.role == "branch"]
     counts = Counter(r.grade for r in graded)
-    guidance = campaign.rules.distribution
-    below = sum(counts[g] for g in GRADES[1:])
+    below = sum(counts[g] for g in rules.grade_names[1:])
     share = Fraction(below, len(graded)) if graded else Fraction(0)
-    low = sum(counts[g] for g in LOW_GRADES)
+    low = sum(counts[g] for g in rules.interviewed)
     warnings = []
-    lowest, highest = (
-        guidance.below_good_share - guidance.tolerance,
-        guidance.below_good_share + guidance.tolerance,
-    )
-    if graded and not lowest <= share <= highest:
-        warnings.append(
-            f"“较好”及以下等次{below}名，占{len(graded)}名党支部书记的{percent(share)}，"
-            f"不在工作方案五（四）“{percent(guidance.below_good_share)}左右”的范围"
-            f"（{percent(lowest)}–{percent(highest)}）内"
+    guidance = rules.distribution
+    if guidance is not None and graded:
+        lowest, highest = (
+            guidance.below_good_share - guidance.tolerance,
+            guidance.below_good_share + guidance.tolerance,
         )
-    if graded and abs(low - guidance.low_grades_expected) > 1:
-        warnings.append(
-            f"“一般”“差”等次{low}名，与附件1所注“{guidance.low_grades_expected}名左右”不符"
-        )
-    return Distribution({g: counts[g] for g in GRADES}, share, low, tuple(warnings))
+        if not lowest <= share <= highest:
+            warnings.append(
+                f"“{rules.grade_names[1]}”及以下等次{below}名，占{len(graded)}名党支部书记的"
+                f"{percent(share)}，不在工作方案五（四）“{percent(guidance.below_good_share)}左右”"
+                f"的范围（{percent(lowest)}–{percent(highest)}）内"
+            )
+        if abs(low - guidance.low_grades_expected) > 1:
+            named = "".join(f"“{g}”" for g in rules.interviewed)
+            warnings.append(
+                f"{named}等次{low}名，与附件1所注“{guidance.low_grades_expected}名左右”不符"
+            )
+    return Distribution({g: counts[g] for g in rules.grade_names}, share, low, tuple(warnings))

@@ -53,7 +53,9 @@ def _printed(
             counts[key] = counts.get(key, 0) + 1
         return counts
     for secretary in by_id.values():
-        for source, copies in campaign.evaluators.get(secretary.role, {}).items():
+        if secretary.role not in campaign.evaluators:
+            continue
+        for source, copies in campaign.copies(secretary).items():
             counts[(secretary.id, source)] = copies
     return counts
 
