@@ -7,19 +7,16 @@ grade is what it is, and the points the committee and the ballots raised.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from fractions import Fraction
 
+from ..model.campaign import Campaign
 from ..model.figures import percent
 from ..model.numerals import chinese_number
 from ..model.results import SecretaryResult
 
 POINT_END = "。；;，,、 "  # stripped from the end of an item before it is listed
-CITATION = re.compile(r"（工作方案[^（）]*(（[^（）]*）[^（）]*)*）$")  # “（工作方案五（四））”
-FORCED_MARK = "确定为“差”"  # how scoring.py words a forced 差 …
-OVERRIDE_MARK = "等次由“"  # … and the committee's override
 
 
 def post(organization: str) -> str:
@@ -54,35 +51,20 @@ def most_frequent(texts: Iterable[str], limit: int, known: Iterable[str] = ()) -
     return tuple(text for text in ranked if text not in already)[:limit]
 
 
-def deciding_reasons(result: SecretaryResult) -> tuple[str, ...]:
-    """Return the reasons that forced or changed the grade the score gave."""
-    return tuple(
-        reason for reason in result.reasons if FORCED_MARK in reason or OVERRIDE_MARK in reason
-    )
-
-
 def grade_reasons(result: SecretaryResult, forced_lead: str = "") -> tuple[str, ...]:
     """Return, as sentences, why the grade differs from the score's: forced 差, the override.
 
     A forced 差 is worded as results.json's reasons give it, without the citation; the override
     as “综合评价等次由“较好”调整为“一般”：” and the committee's own reason.
     """
-    sentences = []
+    sentences = [forced_lead + sentence(cause) for cause in result.forced_by]
     override = result.assessment
-    for reason in deciding_reasons(result):
-        if OVERRIDE_MARK in reason and override.grade is not None:
-            sentences.append(
-                f"综合评价等次由“{result.score_grade}”调整为“{override.grade}”："
-                + sentence(override.reason or "")
-            )
-        else:
-            sentences.append(forced_lead + sentence(uncited(reason)))
+    if not result.forced_by and override.grade is not None and override.grade != result.score_grade:
+        sentences.append(
+            f"综合评价等次由“{result.score_grade}”调整为“{override.grade}”："
+            + sentence(override.reason or "")
+        )
     return tuple(sentences)
-
-
-def uncited(reason: str) -> str:
-    """Return a reason without its closing citation of the 工作方案, for the archive."""
-    return CITATION.sub("", reason)
 
 
 def sentence(text: str) -> str:
@@ -95,17 +77,20 @@ def figure(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else f"{float(value):.3f}"
 
 
-def bands_text(bands: tuple[tuple[str, Fraction], ...], top: int = 10) -> str:
-    """Return the bands as 五（四） states them: 好（9～10分）、较好（7～8.999分）…差（3.999分以下）."""
+def grade_standard(campaign: Campaign) -> str:
+    """Return the grades as the plan states them (texts/grade_standard.txt), by default as
+    五（四） does: 好（9～10分）、较好（7～8.999分）…差（3.999分以下）."""
+    rules = campaign.rules
     step = Fraction(1, 1000)  # scores are banded on 3 decimals
-    parts, upper = [], Fraction(top)
-    for index, (grade, lower) in enumerate(bands):
-        if index == len(bands) - 1:
-            parts.append(f"{grade}（{figure(upper)}分以下）")
-        else:
-            parts.append(f"{grade}（{figure(lower)}～{figure(upper)}分）")
+    grades, upper = [], Fraction(rules.scale.high)
+    for index, (grade, lower) in enumerate(rules.grades):
+        last = index == len(rules.grades) - 1
+        shown_range = f"{figure(upper)}分以下" if last else f"{figure(lower)}～{figure(upper)}分"
+        grades.append(
+            {"name": grade, "low": figure(lower), "high": figure(upper), "range": shown_range}
+        )
         upper = lower - step
-    return "、".join(parts)
+    return campaign.texts.say("grade_standard", grades=grades)
 
 
 def weighting(weights: dict[str, Fraction]) -> str:

@@ -87,7 +87,7 @@ def build_insert(campaign: Campaign, result: SecretaryResult, results_date: date
         grade=result.grade,
         opinion=_opinion(campaign, result),
         decision=(
-            f"经镇党委研究，确定{secretary.name}同志{campaign.year}年度抓基层党建工作"
+            f"经{campaign.issuer.short}研究，确定{secretary.name}同志{campaign.year}年度抓基层党建工作"
             f"述职评议考核综合评价等次为“{result.grade}”。"
         ),
         signature=campaign.issuer.name,
@@ -112,7 +112,7 @@ def _opinion(campaign: Campaign, result: SecretaryResult) -> str:
     text += f"述职评议结果{result.score_text}分，综合评价等次为“{result.grade}”。"
     if result.interview_required and result.rectification_due:
         due = chinese_date(result.rectification_due)
-        text += f"按照工作方案要求约谈提醒、限期整改，整改期限至{due}。"
+        text += f"按照工作方案要求{campaign.texts.say('interview')}，整改期限至{due}。"
     return text
 
 

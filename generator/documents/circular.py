@@ -112,17 +112,21 @@ def _grades(campaign: Campaign, people: list[Graded]) -> list[Paragraph]:
 def _consequences(campaign: Campaign, people: list[Graded]) -> list[Paragraph]:
     """Return 二、结果运用: 五（五） in general terms, with the 整改 deadline."""
     short = campaign.issuer.short
+    rules, say = campaign.rules, campaign.texts.say
     text = (
         "综合评价意见及等次已向本人反馈，并按照干部管理权限，由组织人事部门根据有关规定归入"
         "干部人事档案。述职评议考核结果作为党组织书记工作实绩评定的重要内容，作为干部考核、"
-        "评先评优、选拔任用的重要依据。综合评价等次未达到“好”的，其年度考核结果不得评为"
-        "“优秀”等次"
+        "评先评优、选拔任用的重要依据"
     )
-    if any(p.grade in campaign.rules.interviewed for p in people if p.role == "branch"):
+    if set(rules.may_be_excellent) != set(rules.grade_names):  # the plan has such a rule
+        required = "".join(f"“{grade}”" for grade in rules.may_be_excellent)
+        text += f"。综合评价等次未达到{required}的，其{say('not_excellent')}"
+    if any(p.grade in rules.interviewed for p in people if p.role == "branch"):
         dates = rectification_dates(people)
         by_when = f"，限期于{chinese_date(dates[0])}前完成整改" if len(dates) == 1 else "、限期整改"
+        named = "和".join(f"“{grade}”" for grade in rules.interviewed)
         text += (
-            f"；对综合评价等次为“一般”和“差”的党支部书记，由{short}约谈提醒{by_when}，"
+            f"；对综合评价等次为{named}的党支部书记，由{short}约谈提醒{by_when}，"
             "问题严重的依据有关规定严肃追责"
         )
     return [heading(heading_numeral(1, 2) + "结果运用"), body(text + "。")]
@@ -137,7 +141,8 @@ def _rectification(campaign: Campaign, people: list[Graded]) -> list[Paragraph]:
         "措施、整改时限和责任人，认真抓好整改落实。"
     )
     if low:
-        text += f"综合评价等次为“一般”和“差”的党支部书记要在整改期限内完成整改，并向{short}书面报告整改情况。"
+        named = "和".join(f"“{grade}”" for grade in campaign.rules.interviewed)
+        text += f"综合评价等次为{named}的党支部书记要在整改期限内完成整改，并向{short}书面报告整改情况。"
     text += f"{short}将加强跟踪问效，及时通报整改情况，推动基层党组织全面进步、全面过硬。"
     return [heading(heading_numeral(1, 3) + "整改要求"), body(text)]
 

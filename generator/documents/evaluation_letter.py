@@ -24,8 +24,8 @@ from .notice import plan_title
 from .personal import personal_documents
 
 BALLOT_POINTS = 3  # the ballots' problems and suggestions quoted: the most frequent few
-MEETING = {  # 五（三）: how the secretaries were heard
-    "现场": "召开党委扩大会议，听取了你{what}",
+MEETING = {  # 五（三）: how the secretaries were heard; {meeting}: the plan's name for it
+    "现场": "召开{meeting}，听取了你{what}",
     "线上线下结合": "采取线上和线下相结合的方式，听取了你{what}",
     "书面": "采取书面述职方式，审阅了你{what}",
 }
@@ -60,9 +60,9 @@ def build_letter(
     sections = (
         ("述职评议结果", _score(campaign, result)),
         ("综合评价等次", _grade(campaign, result)),
-        ("主要成绩", _achievements(result)),
-        ("存在的问题", _problems(result)),
-        ("结果运用", _consequences(result)),
+        ("主要成绩", _achievements(campaign, result)),
+        ("存在的问题", _problems(campaign, result)),
+        ("结果运用", _consequences(campaign, result)),
     )
     paragraphs = [Paragraph("body", "", _opening(campaign, result.secretary))]
     number = 0
@@ -93,10 +93,11 @@ def _opening(campaign: Campaign, secretary: Secretary) -> str:
         what = f"代表{secretary.organization}所作的抓基层党建工作述职"
     else:
         what = "所作的抓基层党建工作述职"
-    heard = MEETING[meeting.mode].format(what=what)
+    heard = MEETING[meeting.mode].format(what=what, meeting=campaign.texts.say("meeting_name"))
+    short = campaign.issuer.short
     return (
-        f"根据《{plan_title(campaign.notice.title)}》，镇党委于{chinese_date(meeting.date)}"
-        f"{heard}，并组织了评议。经镇党委研究，现将你{campaign.year}年度抓基层党建工作"
+        f"根据《{plan_title(campaign.notice.title)}》，{short}于{chinese_date(meeting.date)}"
+        f"{heard}，并组织了评议。经{short}研究，现将你{campaign.year}年度抓基层党建工作"
         "综合评价意见反馈如下。"
     )
 
@@ -112,7 +113,7 @@ def _score(campaign: Campaign, result: SecretaryResult) -> list[str]:
 
 def _grade(campaign: Campaign, result: SecretaryResult) -> list[str]:
     text = (
-        f"按照工作方案确定的{appraisal.bands_text(campaign.rules.grades, campaign.rules.scale.high)}的等次标准，"
+        f"按照工作方案确定的{appraisal.grade_standard(campaign)}的等次标准，"
         f"你的述职评议结果对应“{result.score_grade}”等次"
     )
     reasons = appraisal.grade_reasons(result, "按照工作方案规定，")
@@ -121,18 +122,20 @@ def _grade(campaign: Campaign, result: SecretaryResult) -> list[str]:
     return [text + f"，综合评价等次确定为“{result.grade}”。"]
 
 
-def _achievements(result: SecretaryResult) -> list[str]:
+def _achievements(campaign: Campaign, result: SecretaryResult) -> list[str]:
     achievements = result.assessment.achievements
     if not achievements:
         return []
-    return [f"镇党委肯定你抓基层党建工作取得的成绩：{appraisal.enumerated(achievements)}"]
+    short = campaign.issuer.short
+    return [f"{short}肯定你抓基层党建工作取得的成绩：{appraisal.enumerated(achievements)}"]
 
 
-def _problems(result: SecretaryResult) -> list[str]:
+def _problems(campaign: Campaign, result: SecretaryResult) -> list[str]:
     found = result.assessment.problems
     texts = []
     if found:
-        texts.append(f"镇党委指出你抓基层党建工作存在的问题：{appraisal.enumerated(found)}")
+        short = campaign.issuer.short
+        texts.append(f"{short}指出你抓基层党建工作存在的问题：{appraisal.enumerated(found)}")
     comments = result.comments
     raised = appraisal.most_frequent(comments["problems"], BALLOT_POINTS, found)
     suggested = appraisal.most_frequent(comments["suggestions"], BALLOT_POINTS)
@@ -146,20 +149,22 @@ def _problems(result: SecretaryResult) -> list[str]:
     return texts
 
 
-def _consequences(result: SecretaryResult) -> list[str]:
+def _consequences(campaign: Campaign, result: SecretaryResult) -> list[str]:
     texts = [
         "本综合评价意见及等次在一定范围内通报，并按照干部管理权限，"
         "由组织人事部门根据有关规定归入干部人事档案。"
     ]
+    say = campaign.texts.say
     if not result.excellent_eligible:
+        required = "".join(f"“{grade}”" for grade in campaign.rules.may_be_excellent)
         texts.append(
-            f"你的综合评价等次为“{result.grade}”，未达到“好”，年度考核结果不得评为“优秀”等次。"
+            f"你的综合评价等次为“{result.grade}”，未达到{required}，{say('not_excellent')}。"
         )
     if result.interview_required and result.rectification_due:
         due = chinese_date(result.rectification_due)
         texts.append(
-            "镇党委将对你进行约谈提醒。请你认真梳理自己查摆、上级点评、群众评议指出的问题，"
-            f"列出整改清单，限期整改，于{due}前整改到位。"
+            f"{campaign.issuer.short}将对你进行约谈提醒。请你认真梳理自己查摆、上级点评、群众评议"
+            f"指出的问题，列出整改清单，限期整改，于{due}前整改到位。"
         )
     else:
         texts.append(

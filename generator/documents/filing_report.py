@@ -75,7 +75,11 @@ def build_filing_report(campaign: Campaign, results: Results) -> OfficialLetter:
         date=day,
         remark="",
         attachments=(
-            Attachment("附件", tuple(title_lines(list_title, TITLE_CHARS)), _list(people)),
+            Attachment(
+                "附件",
+                tuple(title_lines(list_title, TITLE_CHARS)),
+                _list(people, campaign.rules.lowest),
+            ),
         ),
     )
 
@@ -100,6 +104,11 @@ def _conduct(campaign: Campaign, people: list[Graded]) -> list[Paragraph]:
     ]
 
 
+def _low_votes(campaign: Campaign) -> str:
+    """Return the low votes as the plan names them (“一般”“差”), "" when it counts none."""
+    return "".join(f"“{grade}”" for grade in campaign.rules.low_vote_grades)
+
+
 def _participation(campaign: Campaign, results: Results) -> list[Paragraph | Table]:
     """Return 二、评议参与情况: the ballots in total and per source, in a sentence and a table."""
     figures = participation(results, campaign)
@@ -108,7 +117,8 @@ def _participation(campaign: Campaign, results: Results) -> list[Paragraph | Tab
     text += f"，未收回{total.unreturned}张" if total.unreturned else "，全部收回"
     text += (
         f"。收回的评议票中，有效票{total.valid}张、空白票{total.blank}张、废票{total.invalid}张；"
-        "空白票和废票计入收回张数，不计入平均分和“一般”“差”票比例。"
+        "空白票和废票计入收回张数，不计入平均分"
+        + (f"和{low_votes}票比例。" if (low_votes := _low_votes(campaign)) else "。")
     )
     for f in figures[:-1]:
         text += (
@@ -206,7 +216,7 @@ def _rectification(campaign: Campaign, people: list[Graded]) -> list[Paragraph]:
     return paragraphs
 
 
-def _list(people: list[Graded]) -> Table:
+def _list(people: list[Graded], lowest: str) -> Table:
     """Return the 附件: every secretary in secretaries.yaml order, score, grade and notes."""
     rows = []
     for p in people:
@@ -215,8 +225,8 @@ def _list(people: list[Graded]) -> Table:
             notes.append("由上级党组织综合评价")
         if p.for_organisation:
             notes.append("代表党组织述职")
-        if any("确定为“差”" in r for r in p.deciding_reasons):
-            notes.append("依规定确定为“差”")  # 五（四）: too many 一般/差 votes, or a failure
+        if p.forced:
+            notes.append(f"依规定确定为“{lowest}”")  # 五（四）: too many low votes, or a failure
         elif p.deciding_reasons:
             notes.append("经研究调整等次")  # the committee's override
         if p.rectification_due:

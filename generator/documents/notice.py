@@ -81,7 +81,7 @@ def build_notice(
         number=notice.number,
         title_lines=title_lines(notice.title, TITLE_CHARS),
         addressee=f"{notice.addressee}：",
-        sentence=f"现将《{quoted}》印发给你们，请结合实际认真组织实施。",
+        sentence=campaign.texts.say("notice_sentence", plan=quoted),
         plan_title_lines=title_lines(quoted, TITLE_CHARS),
         plan=list(plan),
         attachment_intro="附件：",

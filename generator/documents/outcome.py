@@ -78,16 +78,13 @@ class Graded:
     reasons: tuple[str, ...]
     rectification_due: date | None
     for_organisation: bool  # 代表党组织述职
+    deciding_reasons: tuple[str, ...]  # the reasons that moved the grade: forced, override
+    forced: bool  # the lowest grade was imposed (五（四）)
 
     @property
     def post(self) -> str:
         """Return the post as a 通报 names it: 巴音陶勒盖嘎查党支部书记."""
         return f"{self.organization}书记"
-
-    @property
-    def deciding_reasons(self) -> tuple[str, ...]:
-        """Return the reasons that moved the grade off the score's band: forced 差, override."""
-        return tuple(r for r in self.reasons if "确定为“差”" in r or r.startswith("经镇党委研究"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +125,8 @@ def graded(results: Results, meeting: date) -> list[Graded]:
             reasons=r.reasons,
             rectification_due=r.rectification_due,
             for_organisation=r.secretary.reports_for_organisation(meeting),
+            deciding_reasons=r.deciding,
+            forced=bool(r.forced_by),
         )
         for r in results.secretaries
     ]
@@ -192,8 +191,8 @@ def plan_reference(campaign: Campaign) -> str:
     return f"《{plan_title(campaign.notice.title)}》（{campaign.notice.number}）"
 
 
-MEETING_PHRASES = {  # 五（三）: how the meeting was held, after “{date}，镇党委”
-    "现场": "召开党委扩大会议，组织现场述职",
+MEETING_PHRASES = {  # 五（三）: how the meeting was held, after “{date}，镇党委”; {meeting}: its name
+    "现场": "召开{meeting}，组织现场述职",
     "线上线下结合": "采取线上和线下相结合方式组织述职",
     "书面": "采取书面方式组织述职",
 }
@@ -207,9 +206,9 @@ def meeting_sentence(campaign: Campaign, people: list[Graded], *, named: bool = 
     short = campaign.issuer.short
     branches = [p for p in people if p.role == "branch"]
     standing_in = [p for p in branches if p.for_organisation]
-    parts = [
-        f"{chinese_date(campaign.meeting.date)}，{short}{MEETING_PHRASES[campaign.meeting.mode]}"
-    ]
+    say = campaign.texts.say
+    held = MEETING_PHRASES[campaign.meeting.mode].format(meeting=say("meeting_name"))
+    parts = [f"{chinese_date(campaign.meeting.date)}，{short}{held}"]
     reported = f"{len(branches)}名党支部书记向{short}述职"
     if standing_in and named:
         names = "、".join(f"{p.name}（{p.organization}）" for p in standing_in)
@@ -225,7 +224,7 @@ def meeting_sentence(campaign: Campaign, people: list[Graded], *, named: bool = 
     ]
     sentence = "；".join(["，".join(parts), *town]) + "。"
     if campaign.meeting.mode != "书面":
-        sentence += "会议邀请“两代表一委员”、基层党员群众代表参加。"
+        sentence += f"会议邀请{say('attendees')}参加。"
     return sentence
 
 

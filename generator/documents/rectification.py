@@ -105,15 +105,16 @@ def build_list(campaign: Campaign, result: SecretaryResult) -> RectificationList
         particulars=particulars,
         columns=COLUMNS,
         groups=tuple(groups),
-        notes=_notes(found_by, deadline),
+        notes=_notes(campaign, found_by, deadline),
         sign_line=SIGN_LINE,
     )
 
 
-def _notes(found_by: str, deadline: str) -> tuple[str, ...]:
+def _notes(campaign: Campaign, found_by: str, deadline: str) -> tuple[str, ...]:
     """Return the 注 under the table: where each group's problems come from, and the deadlines."""
+    named = "".join(f"“{grade}”" for grade in campaign.rules.interviewed)
     due = (
-        f"综合评价等次为“一般”“差”，须约谈提醒、限期整改，各项整改时限不晚于{deadline}。"
+        f"综合评价等次为{named}，须{campaign.texts.say('interview')}，各项整改时限不晚于{deadline}。"
         if deadline
         else "整改时限由本人根据问题性质逐项确定。"
     )

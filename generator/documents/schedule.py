@@ -22,8 +22,8 @@ from .context import FormsContext
 from .kind import Document, Kind
 from .notice import plan_title
 
-MODE_PHRASES = {  # 五（三）: how the meeting is held
-    "现场": "召开党委扩大会议现场述职",
+MODE_PHRASES = {  # 五（三）: how the meeting is held; {meeting}: the plan's name for it
+    "现场": "召开{meeting}现场述职",
     "线上线下结合": "采取线上和线下相结合方式述职",
     "书面": "采取书面述职方式",
 }
@@ -109,10 +109,12 @@ def build_schedule(campaign: Campaign, secretaries: Sequence[Secretary]) -> Sche
 
 def _paragraphs(campaign: Campaign) -> tuple[Paragraph, ...]:
     meeting = campaign.meeting
-    guests = "" if meeting.mode == "书面" else "会议邀请“两代表一委员”、基层党员群众代表参加。"
+    say = campaign.texts.say
+    guests = "" if meeting.mode == "书面" else f"会议邀请{say('attendees')}参加。"
+    held = MODE_PHRASES[meeting.mode].format(meeting=say("meeting_name"))
     deadline = chinese_date(report_deadline(campaign))
     sections = (
-        ("时间和方式", f"{chinese_date(meeting.date)}，{MODE_PHRASES[meeting.mode]}。{guests}"),
+        ("时间和方式", f"{chinese_date(meeting.date)}，{held}。{guests}"),
         (
             "述职报告",
             "参加述职的党组织书记要对照工作方案撰写述职报告，讲清上年度点评指出问题整改情况和"

@@ -35,7 +35,7 @@ def unshowable_in_files(
     problems = []
     for source in inputs:
         file = f"{shown}/{source.path}"
-        if source.path.endswith(".md"):
+        if source.path.endswith((".md", ".txt")):
             located = _markdown_lines(source.content, source.path)
         elif source.path.endswith(".yaml"):
             located = _yaml_values(source.content, source.path)

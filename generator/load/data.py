@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from ..model.campaign import Campaign, Secretary
@@ -13,6 +13,7 @@ from .campaign import load_campaign_file
 from .folder import DataFolder
 from .plan import read_plan
 from .secretaries import load_secretaries
+from .texts import load_texts
 
 T = TypeVar("T")
 CAMPAIGN, NOTICE = "campaign.yaml", "notice.md"
@@ -34,6 +35,9 @@ def load_campaign_data(folder: DataFolder, *, plan: bool = True) -> CampaignData
     """
     problems: list[Problem] = []
     campaign = _collect(problems, _campaign, folder)
+    texts = _collect(problems, load_texts, folder)
+    if campaign is not None and texts is not None:
+        campaign = replace(campaign, texts=texts)
     secretaries = _collect(problems, load_secretaries, folder, campaign)
     paragraphs = _collect(problems, _plan, folder, plan)
     if problems or campaign is None or secretaries is None or paragraphs is None:

@@ -10,6 +10,8 @@ from datetime import date, timedelta
 from fractions import Fraction
 from pathlib import Path
 
+from .texts import Texts
+
 Role = str  # "branch" (附件1 form) | "committee" (附件2 form)
 ROLES = ("branch", "committee")
 SEED_GRADES = ("好", "较好", "一般", "差")  # highest first: the seed's 等次, the defaults' words
@@ -179,6 +181,7 @@ class Campaign:
     fonts: dict[str, FontChoice]
     publish_scores: bool = False  # results.publish_scores: the 通报 shows each score
     signing: SigningChoice | None = None  # None: the demonstration signer
+    texts: Texts = field(default_factory=lambda: Texts({}))  # the plan's sentences (DIR/texts/)
 
     def copies(self, secretary: Secretary) -> dict[str, int]:
         """Return the sheets to print for a secretary per ballot source: the role's counts, with
@@ -205,7 +208,7 @@ class Secretary:
     last_year_issues: tuple[str, ...]
     number: int = 0  # the place in secretaries.yaml (1-based): the meeting order
     located: str = field(default="", compare=False)  # FILE:WHERE of its entry, for messages
-    evaluators: dict[str, int] = field(default_factory=dict)  # copies overriding the role's
+    evaluators: dict[str, int] = field(default_factory=dict, compare=False)  # the role's copies, overridden
 
     def reports_for_organisation(self, meeting: date) -> bool:
         """Return whether, appointed under 3 months before it, they report for the organisation."""

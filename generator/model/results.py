@@ -64,6 +64,10 @@ class SecretaryResult:
     assessment: Assessment
     excellent_eligible: bool  # the grade is one rules.excellent_requires allows
     interview_required: bool  # the grade is one of rules.interview_grades
+    forced_by: tuple[str, ...] = ()  # what forced the lowest grade, as sentences without citation
+    deciding: tuple[
+        str, ...
+    ] = ()  # the reasons that moved the grade off the score's: forced, override
 
     @property
     def score_text(self) -> str:

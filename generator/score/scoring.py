@@ -46,7 +46,7 @@ def score_secretary(
     results_date: date,
 ) -> SecretaryResult:
     """Apply 三 and 五（四） to one secretary, or raise InputError saying what makes it impossible."""
-    rules = campaign.rules
+    rules, say = campaign.rules, campaign.texts.say
     weights = rules.weights[secretary.role]
     sources = {
         source: _committee_score(source, assessment)
@@ -66,18 +66,20 @@ def score_secretary(
         Fraction(0),
     )
     score = round_half_up(weighted)
-    reasons.append(_weighting_reason(sources, weights, score))
+    reasons.append(_weighting_reason(sources, weights, score, say("cite_score")))
     score_grade = rules.grade_of(Fraction(score))  # banded on the rounded score
     reasons.append(
-        f"按工作方案五（四）分档（{_bands_text(rules.grades)}），{score:.3f}分属“{score_grade}”"
+        f"按{say('cite_grading')}分档（{_bands_text(rules.grades)}），{score:.3f}分属“{score_grade}”"
     )
     valid = sum(c.valid for c in sources.values())
     low_share = Fraction(sum(c.low for c in sources.values()), valid) if valid else Fraction(0)
-    forced = _forced_reasons(sources, low_share, rules, assessment)
+    forced = _forced_reasons(sources, low_share, rules, assessment, say("cite_grading"))
     reasons += forced.explained
     grade = rules.lowest if forced.applies else score_grade
-    grade = _override(grade, forced.applies, rules, assessment, reasons)
-    reasons += _consequences(grade, results_date, rules)
+    decided = len(reasons)
+    grade = _override(grade, forced.applies, campaign, assessment, reasons)
+    overridden = reasons[decided:]
+    reasons += _consequences(grade, results_date, campaign)
     interview = grade in rules.interviewed
     due = results_date + timedelta(days=rules.rectification_days) if interview else None
     return SecretaryResult(
@@ -97,6 +99,8 @@ def score_secretary(
         assessment=assessment,
         excellent_eligible=grade in rules.may_be_excellent,
         interview_required=interview,
+        forced_by=tuple(forced.causes),
+        deciding=(*forced.cited, *overridden),
     )
 
 
@@ -146,7 +150,7 @@ def _source_reason(source: str, count: SourceCount) -> str:
     return text + f"；有效票平均分{shown(mean)}{exact}"
 
 
-def _weighting_reason(sources, weights, score: Decimal) -> str:
+def _weighting_reason(sources, weights, score: Decimal, cited: str) -> str:
     terms = [
         f"{source}平均分{shown(sources[source].mean)}×{percent(weight)}"
         for source, weight in weights.items()
@@ -154,7 +158,7 @@ def _weighting_reason(sources, weights, score: Decimal) -> str:
     ]
     return (
         f"述职评议结果 = {' + '.join(terms)} = {score:.3f}"
-        "（按精确值计算后四舍五入保留三位小数，见工作方案三）"
+        f"（按精确值计算后四舍五入保留三位小数，见{cited}）"
     )
 
 
@@ -171,13 +175,17 @@ def _figure(value: Fraction) -> str:
 @dataclass(frozen=True, slots=True)
 class _Forced:
     applies: bool
-    explained: list[str]
+    explained: list[str]  # for the reasons, each cause cited
+    causes: list[str]  # what forced the lowest grade, uncited: the documents word it so
+    cited: list[str]  # the same, as the reasons cite them
 
 
-def _forced_reasons(sources, low_share: Fraction, rules: Rules, assessment: Assessment) -> _Forced:
+def _forced_reasons(
+    sources, low_share: Fraction, rules: Rules, assessment: Assessment, cited: str
+) -> _Forced:
     """Return whether 五（四）'s last sentence forces the lowest grade, with one reason per cause."""
     lowest = rules.lowest
-    explained = []
+    explained, causes = [], []
     too_many = False
     if rules.low_vote is not None:
         low = sum(c.low for c in sources.values())
@@ -186,63 +194,69 @@ def _forced_reasons(sources, low_share: Fraction, rules: Rules, assessment: Asse
         too_many = low_share > maximum
         named = "".join(f"“{g}”" for g in rules.low_vote_grades)
         span = f"{rules.scale.low}–{at_most}分" if at_most > rules.scale.low else f"{at_most}分"
-        explained.append(
+        counted = (
             f"{named}票（{span}）{low}张，占有效票{valid}张的{percent(low_share)}，"
             f"{'超过' if too_many else '未超过'}{percent(maximum)}"
-            + (f"，综合评价等次确定为“{lowest}”（工作方案五（四））" if too_many else "")
         )
+        if too_many:
+            causes.append(f"{counted}，综合评价等次确定为“{lowest}”")
+        else:
+            explained.append(counted)
     if assessment.major_failure:
-        explained.append(
+        causes.append(
             f"年度基层党建工作出现重大失误造成严重影响（{assessment.major_failure}），"
-            f"综合评价等次确定为“{lowest}”（工作方案五（四））"
+            f"综合评价等次确定为“{lowest}”"
         )
     if assessment.held_accountable:
-        explained.append(
+        causes.append(
             f"抓基层党建工作不力被问责追责（{assessment.held_accountable}），"
-            f"综合评价等次确定为“{lowest}”（工作方案五（四））"
+            f"综合评价等次确定为“{lowest}”"
         )
-    applies = too_many or bool(assessment.major_failure) or bool(assessment.held_accountable)
-    return _Forced(applies, explained)
+    cited_causes = [f"{cause}（{cited}）" for cause in causes]
+    ordered = cited_causes if not explained else [*explained, *cited_causes]
+    return _Forced(bool(causes), ordered, causes, cited_causes)
 
 
 def _override(
-    grade: str, forced: bool, rules: Rules, assessment: Assessment, reasons: list[str]
+    grade: str, forced: bool, campaign: Campaign, assessment: Assessment, reasons: list[str]
 ) -> str:
     """Apply the committee's override, which may never lift a forced lowest grade."""
     if assessment.grade is None or assessment.grade == grade:
         return grade
     if forced:
         file, where = _split(assessment.grade_located)
-        lowest = rules.lowest
+        lowest = campaign.rules.lowest
+        cited = campaign.texts.say("cite_grading")
         raise InputError(
             [
                 Problem(
                     file,
                     where,
                     "grade",
-                    f"综合评价等次依工作方案五（四）须确定为“{lowest}”，不能调整为“{assessment.grade}”",
+                    f"综合评价等次依{cited}须确定为“{lowest}”，不能调整为“{assessment.grade}”",
                     f"the grade is forced to {lowest} by 五（四); the committee cannot lift it to "
                     f"{assessment.grade}",
                 )
             ]
         )
-    reasons.append(f"经镇党委研究，等次由“{grade}”调整为“{assessment.grade}”：{assessment.reason}")
+    reasons.append(
+        f"经{campaign.issuer.short}研究，等次由“{grade}”调整为“{assessment.grade}”：{assessment.reason}"
+    )
     return assessment.grade
 
 
-def _consequences(grade: str, results_date: date, rules: Rules) -> list[str]:
+def _consequences(grade: str, results_date: date, campaign: Campaign) -> list[str]:
     """Return 五（五）'s consequences of the grade, with the 整改 deadline."""
+    rules, say = campaign.rules, campaign.texts.say
+    cited = say("cite_consequences")
     lines = [f"综合评价等次：{grade}"]
     if grade not in rules.may_be_excellent:
         required = "".join(f"“{g}”" for g in rules.may_be_excellent)
-        lines.append(
-            f"综合评价等次未达到{required}，年度考核结果不得评为“优秀”等次（工作方案五（五））"
-        )
+        lines.append(f"综合评价等次未达到{required}，{say('not_excellent')}（{cited}）")
     if grade in rules.interviewed:
         due = results_date + timedelta(days=rules.rectification_days)
         lines.append(
-            f"须约谈提醒、限期整改，整改期限至{due.year}年{due.month}月{due.day}日"
-            "（工作方案五（五））"
+            f"须{say('interview')}，整改期限至{due.year}年{due.month}月{due.day}日（{cited}）"
         )
     return lines
 
@@ -255,7 +269,7 @@ def distribution(results: list[SecretaryResult], campaign: Campaign) -> Distribu
     ± 1). Warnings, not errors: the guidance is the committee's to weigh. A plan without a
     distribution rule gets the counts alone.
     """
-    rules = campaign.rules
+    rules, say = campaign.rules, campaign.texts.say
     graded = [r for r in results if r.secretary.role == "branch"]
     counts = Counter(r.grade for r in graded)
     below = sum(counts[g] for g in rules.grade_names[1:])
@@ -271,12 +285,12 @@ def distribution(results: list[SecretaryResult], campaign: Campaign) -> Distribu
         if not lowest <= share <= highest:
             warnings.append(
                 f"“{rules.grade_names[1]}”及以下等次{below}名，占{len(graded)}名党支部书记的"
-                f"{percent(share)}，不在工作方案五（四）“{percent(guidance.below_good_share)}左右”"
+                f"{percent(share)}，不在{say('cite_grading')}“{percent(guidance.below_good_share)}左右”"
                 f"的范围（{percent(lowest)}–{percent(highest)}）内"
             )
         if abs(low - guidance.low_grades_expected) > 1:
             named = "".join(f"“{g}”" for g in rules.interviewed)
             warnings.append(
-                f"{named}等次{low}名，与附件1所注“{guidance.low_grades_expected}名左右”不符"
+                f"{named}等次{low}名，与{say('cite_form_note')}“{guidance.low_grades_expected}名左右”不符"
             )
     return Distribution({g: counts[g] for g in rules.grade_names}, share, low, tuple(warnings))
