@@ -77,10 +77,10 @@ def branch_form(campaign: Campaign, who: str, secretaries: int) -> EvaluationFor
 
 def committee_form(campaign: Campaign, name: str = "") -> EvaluationForm:
     """Return 附件2: the form about the town Party secretary's report."""
-    town = campaign.issuer.town
+
     return EvaluationForm(
-        title=f"{town}党委书记抓基层党建报告评议表",
-        questions=_questions(f"{town}党委书记{name}"),
+        title=f"{campaign.issuer.head}抓基层党建报告评议表",
+        questions=_questions(f"{campaign.issuer.head}{name}"),
         header=grade_header(campaign.rules),
         note=INSTRUCTION,
         scores=campaign.rules.scale.scores,

@@ -100,7 +100,7 @@ def build_schedule(campaign: Campaign, secretaries: Sequence[Secretary]) -> Sche
         paragraphs=_paragraphs(campaign),
         columns=COLUMNS,
         rows=rows,
-        notes=_notes(issuer.town, rows, secretaries),
+        notes=_notes(issuer.head, rows, secretaries),
         signature=issuer.name,
         signature_right_em=signature_indent(issuer.name, signed_on),
         date=signed_on,
@@ -139,7 +139,7 @@ def _paragraphs(campaign: Campaign) -> tuple[Paragraph, ...]:
 
 
 def _notes(
-    town: str, rows: tuple[ScheduleRow, ...], secretaries: Sequence[Secretary]
+    head: str, rows: tuple[ScheduleRow, ...], secretaries: Sequence[Secretary]
 ) -> tuple[str, ...]:
     """Return the 注: what 代表党组织述职 means (when anyone does), “一述一评”, the 下评 report."""
     notes = []
@@ -149,12 +149,12 @@ def _notes(
             "履职尽责抓党建的认识体会和思路举措。"
         )
     notes.append(
-        f"党支部书记述职后，{town}党委书记采取“一述一评”的方式点评，点准问题、"
+        f"党支部书记述职后，{head}采取“一述一评”的方式点评，点准问题、"
         "保持“辣味”、“红脸出汗”，防止不痛不痒。"
     )
     if any(s.role == "committee" for s in secretaries):
         notes.append(
-            f"{town}党委书记向各党支部书记报告全年抓基层党建工作情况和本人作为"
+            f"{head}向各党支部书记报告全年抓基层党建工作情况和本人作为"
             "全面从严治党第一责任人履职情况，接受评议。"
         )
     if len(notes) == 1:

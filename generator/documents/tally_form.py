@@ -104,7 +104,7 @@ def tally_form(
 
 def _post(campaign: Campaign, secretary: Secretary) -> str:
     if secretary.role == "committee":
-        return f"{campaign.issuer.town}党委书记"
+        return campaign.issuer.head
     return f"{secretary.organization}书记"
 
 

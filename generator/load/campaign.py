@@ -335,14 +335,26 @@ def _rules(
     if weights is None or scale is None:
         return None
     by_role = {role: table.values for role, table in weights.values.items()}
-    optional = partial(
-        Rules,
-        scale=scale,
-        excellent_requires=excellent,
-        interview_grades=interview,
-        committee_sources=committee,
-    )
-    return complete(optional, by_role, grades, low_vote, distribution, rectification_days)
+    given = {key for key, value in record.values.items() if value is not None}
+    if given & {"low_vote", "low_vote_share_max"} and low_vote is None:
+        return None  # there but unreadable: reported
+    if "distribution" in given and distribution is None:
+        return None
+
+    def rules(weights: dict, grades: tuple, rectification_days: int) -> Rules:
+        return Rules(
+            weights,
+            grades,
+            low_vote,
+            distribution,
+            rectification_days,
+            scale=scale,
+            excellent_requires=excellent,
+            interview_grades=interview,
+            committee_sources=committee,
+        )
+
+    return complete(rules, by_role, grades, rectification_days)
 
 
 SCALE_MAX = 1000  # the highest score a ballot may carry: a 100-point plan is common, 1000 none

@@ -32,6 +32,13 @@ class Issuer:
     town: str  # the place: 上海庙镇, 大泽湖街道
     short: str  # how running text names the issuer: 镇党委, 街道党工委, 学院党委
 
+    @property
+    def head(self) -> str:
+        """Return the committee's secretary as the forms name the post: 上海庙镇党委书记,
+        望湖街道党工委书记."""
+        body = "党工委" if "党工委" in self.short else "党委"
+        return f"{self.town}{body}书记"
+
 
 @dataclass(frozen=True, slots=True)
 class Notice:
@@ -208,7 +215,9 @@ class Secretary:
     last_year_issues: tuple[str, ...]
     number: int = 0  # the place in secretaries.yaml (1-based): the meeting order
     located: str = field(default="", compare=False)  # FILE:WHERE of its entry, for messages
-    evaluators: dict[str, int] = field(default_factory=dict, compare=False)  # the role's copies, overridden
+    evaluators: dict[str, int] = field(
+        default_factory=dict, compare=False
+    )  # the role's copies, overridden
 
     def reports_for_organisation(self, meeting: date) -> bool:
         """Return whether, appointed under 3 months before it, they report for the organisation."""
