@@ -31,7 +31,7 @@ def example(request, tmp_path_factory) -> tuple[str, Path, Path]:
 
 
 def test_every_example_runs_end_to_end(example):
-    name, _, out = example
+    _, _, out = example
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert results["secretaries"] and all(s["grade"] for s in results["secretaries"])
     assert (out / "archive" / "manifest.json").is_file()
