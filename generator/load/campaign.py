@@ -323,6 +323,12 @@ def _rules(
         _check_weight_sums(weights)
         if evaluators is not None:
             _check_evaluators(evaluators, weights, committee)
+        weighted = {source for table in weights.values.values() for source in table.values}
+        for source in sorted(committee - weighted):
+            zh = f"由党委评分的来源 {source} 在 rules.weights 中没有权重"
+            record.report(
+                "weights", zh, f"committee source {source} has no weight in rules.weights"
+            )
     scale = _scale(record.sub("scale", required=False))
     grades = _grades(record, scale)
     low_vote = _low_vote(record, scale)
@@ -471,7 +477,7 @@ def _check_evaluators(evaluators: Table, weights: Table, committee: frozenset[st
                     zh = f"来源 {source} 由党委直接评分（sources），不印选票"
                     en = f"source {source} is scored by the committee (sources): no ballots"
                     counts.record.report(source, zh, en)
-        elif role not in evaluators.record.values:  # there but unreadable: reported already
+        elif role not in evaluators.record.values and set(table.values) - committee:
             zh = f"角色 {role} 没有评议人（evaluators.{role}）"
             weights.record.report(role, zh, f"role {role} has no evaluators (evaluators.{role})")
     for role, table in evaluators.values.items():
