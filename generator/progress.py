@@ -1,4 +1,5 @@
-"""Messages on stderr while a command runs; progress is silent with --quiet, news never is."""
+"""Messages on stderr while a command runs; progress is silent with --quiet, news and warnings
+never are."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ class Progress:
     def say(self, message: str) -> None:
         """Print a message even when quiet: it is news, not progress."""
         print(message, file=self.stream, flush=True)
+
+    def warn(self, message: str) -> None:
+        """Print a warning even when quiet: the run goes on, and the clerk should know why."""
+        print(f"警告 / warning: {message}", file=self.stream, flush=True)
 
     def step(self, message: str) -> None:
         """Print a step of the work, unless quiet."""

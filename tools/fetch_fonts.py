@@ -2,7 +2,9 @@
 
 Noto Serif/Sans CJK come as collections (TTC) from fonts-noto-cjk; WeasyPrint would take the
 collection's first face (Japanese), so the Simplified Chinese face is saved on its own.
-FandolFang/FandolKai come from texlive-lang-chinese, downloaded and unpacked without installing TeX.
+FandolFang/FandolKai come from texlive-lang-chinese, and LXGW WenKai (the 楷体 role's first
+fallback) from fonts-lxgw-wenkai: each package is downloaded and unpacked without installing it
+(nor TeX), unless the face is installed already. Faces are copied byte for byte.
 """
 
 from __future__ import annotations
@@ -21,9 +23,14 @@ NOTO_SC_FACES = {  # collection → standalone Simplified Chinese face
     "NotoSerifCJK-Regular.ttc": "NotoSerifCJKsc-Regular.otf",
     "NotoSansCJK-Regular.ttc": "NotoSansCJKsc-Regular.otf",
 }
-FANDOL_PACKAGE = "texlive-lang-chinese"
-FANDOL_DIR = "usr/share/texlive/texmf-dist/fonts/opentype/public/fandol"
-FANDOL_FACES = ("FandolFang-Regular.otf", "FandolKai-Regular.otf")
+# Debian package → the folder of its faces (as unpacked, and as installed under /) → faces taken
+PACKAGED_FACES = {
+    "texlive-lang-chinese": (
+        "usr/share/texlive/texmf-dist/fonts/opentype/public/fandol",
+        ("FandolFang-Regular.otf", "FandolKai-Regular.otf"),
+    ),
+    "fonts-lxgw-wenkai": ("usr/share/fonts/truetype/lxgw-wenkai", ("LXGWWenKai-Regular.ttf",)),
+}
 
 
 def save_sc_face(collection: Path, target: Path) -> None:
@@ -32,30 +39,50 @@ def save_sc_face(collection: Path, target: Path) -> None:
     embeds that table."""
     for font in TTCollection(collection, recalcTimestamp=False).fonts:
         if "CJKsc-" in font["name"].getDebugName(6):
-            font.save(target)
+            partial = _partial(target)
+            font.save(partial)
+            partial.replace(target)
             return
     raise SystemExit(f"no Simplified Chinese face in {collection}")
 
 
-def download_fandol(target_dir: Path) -> None:
-    """Download texlive-lang-chinese and copy the Fandol faces out of it."""
+def copy_faces(package: str, target_dir: Path) -> None:
+    """Copy a package's faces into target_dir: from / if installed, else from its unpacked .deb."""
+    folder, faces = PACKAGED_FACES[package]
+    installed = Path("/") / folder
+    if all((installed / face).is_file() for face in faces):
+        for face in faces:
+            _copy(installed / face, target_dir / face)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        if subprocess.run(["apt-get", "download", FANDOL_PACKAGE], cwd=work).returncode:
+        if subprocess.run(["apt-get", "download", package], cwd=work).returncode:
             subprocess.run(["apt-get", "update", "-qq"], check=True)
-            subprocess.run(["apt-get", "download", FANDOL_PACKAGE], cwd=work, check=True)
-        deb = next(work.glob(f"{FANDOL_PACKAGE}_*.deb"))
+            subprocess.run(["apt-get", "download", package], cwd=work, check=True)
+        deb = next(work.glob(f"{package}_*.deb"))
         subprocess.run(["dpkg-deb", "-x", str(deb), str(work / "x")], check=True)
-        for face in FANDOL_FACES:
-            shutil.copyfile(work / "x" / FANDOL_DIR / face, target_dir / face)
+        for face in faces:
+            _copy(work / "x" / folder / face, target_dir / face)
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copy in one rename: a run reading .fonts/ meanwhile never sees half a font."""
+    partial = _partial(target)
+    shutil.copyfile(source, partial)
+    partial.replace(target)
+
+
+def _partial(target: Path) -> Path:
+    return target.with_name(f".{target.name}.partial")
 
 
 def main(target_dir: Path) -> None:
     target_dir.mkdir(parents=True, exist_ok=True)
     for collection, face in NOTO_SC_FACES.items():  # rewritten: an older copy may be stamped
         save_sc_face(NOTO_DIR / collection, target_dir / face)
-    if not all((target_dir / face).exists() for face in FANDOL_FACES):
-        download_fandol(target_dir)
+    for package, (_, faces) in PACKAGED_FACES.items():
+        if not all((target_dir / face).exists() for face in faces):
+            copy_faces(package, target_dir)
     print(f"fonts ready in {target_dir}/", file=sys.stderr)
 
 

@@ -34,8 +34,10 @@ def run_forms(
 ) -> list[Path]:
     """Validate, render and write the pre-meeting pack; return the files written."""
     progress = progress or Progress(quiet=True)
-    data, fonts = load_showable(DataFolder(data_dir))
-    renderer = PdfRenderer(fonts)
+    showable = load_showable(DataFolder(data_dir))
+    for warning in showable.warnings:
+        progress.warn(str(warning))
+    data, renderer = showable.data, PdfRenderer(showable.fonts)
     with output_lock(out_dir):
         kept = None if reissue else read_secret(data_dir)
         secret = kept or new_secret()

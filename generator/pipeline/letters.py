@@ -17,7 +17,7 @@ from ..documents.context import LettersContext
 from ..documents.registry import owns, pack
 from ..load.assessment import load_assessment
 from ..load.ballots import read_ballots
-from ..load.coverage import unshowable_in_files, unshowable_in_records
+from ..load.coverage import fallbacks_used, typed_in_ballots, typed_in_files, unshowable
 from ..load.data import CampaignData
 from ..load.folder import DataFolder, InputFile
 from ..load.secret import read_secret
@@ -40,12 +40,14 @@ class Scored:
     fonts: dict[str, MappedFont]
     results: Results
     inputs: tuple[InputFile, ...]
+    warnings: tuple[Problem, ...]  # characters set in a fallback font, found before rendering
 
 
 def score(data_dir: Path, out_dir: Path) -> Scored:
     """Read everything `letters` needs and score it; every input problem in one InputError."""
     folder = DataFolder(data_dir)
-    data, fonts = load_showable(folder, plan=False)
+    showable = load_showable(folder, plan=False)
+    data, fonts = showable.data, showable.fonts
     checked = {source.path for source in folder.inputs()}
     campaign, secretaries = data.campaign, list(data.secretaries)
     problems: list[Problem] = []
@@ -68,15 +70,16 @@ def score(data_dir: Path, out_dir: Path) -> Scored:
         read = read_ballots(folder, out_dir, campaign, secretaries, read_secret(data_dir))
     except InputError as error:
         problems += error.problems
-    showable = repertoire(fonts)
+    printable = repertoire(fonts)
     read_since = [source for source in folder.inputs() if source.path not in checked]
-    unshowable = unshowable_in_files(read_since, folder.root.as_posix(), showable)
-    unshowable += unshowable_in_records((), read.ballots if read else (), showable)
-    problems += new_places(unshowable, problems)
+    typed = typed_in_files(read_since, folder.root.as_posix())
+    typed += typed_in_ballots(read.ballots if read else (), secretaries)
+    problems += new_places(unshowable(typed, printable), problems)
     if problems or assessments is None or read is None or campaign.results_date is None:
         raise InputError(problems)
     results = score_campaign(campaign, secretaries, read, assessments, campaign.results_date)
-    return Scored(data, fonts, results, folder.inputs())
+    warnings = (*showable.warnings, *fallbacks_used(typed, printable))
+    return Scored(data, fonts, results, folder.inputs(), warnings)
 
 
 def summary(results: Results) -> list[str]:
@@ -108,6 +111,8 @@ def run_letters(data_dir: Path, out_dir: Path, progress: Progress | None = None)
     progress = progress or Progress(quiet=True)
     with output_lock(out_dir):
         scored = score(data_dir, out_dir)
+        for warning in scored.warnings:
+            progress.warn(str(warning))
         campaign, secretaries = scored.data.campaign, scored.data.secretaries
         signer = load_signer(data_dir, campaign)
         if signer.is_demo:

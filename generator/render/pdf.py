@@ -66,15 +66,17 @@ class PdfRenderer:
         return pdf
 
     def check_fonts(self, document: weasyprint.Document) -> None:
-        """Raise FontError for a fallback font or a character the mapped fonts lack (a tofu)."""
-        allowed = {font.css_family for font in self.fonts.values()}
+        """Raise FontError for a font outside the map (its fonts and their declared fallbacks) or
+        a character none of them has (a tofu)."""
+        allowed = {family for font in self.fonts.values() for family in font.css_families}
         used = document.fonts.values()
         strangers = sorted({font.family for font in used} - allowed)
         if strangers:
             raise FontError(
-                f"排版时使用了字体映射之外的回退字体：{'、'.join(strangers)}（某些字符所选字体中没有）/ "
+                f"排版时使用了字体映射之外的回退字体：{'、'.join(strangers)}"
+                "（某些字符所选字体及其后备字体中都没有）/ "
                 f"fallback fonts outside the font map were used: {', '.join(strangers)} "
-                "(some characters are missing from the mapped fonts)"
+                "(some characters are missing from the mapped fonts and their fallbacks)"
             )
         missing = sorted({chr(code) for font in used for code in font.missing})
         if missing:
