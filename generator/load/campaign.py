@@ -337,12 +337,19 @@ def _rules(
     by_role = {role: table.values for role, table in weights.values.items()}
     optional = partial(
         Rules,
+        low_vote=low_vote,  # None: no such rule (or one reported)
+        distribution=distribution,  # None: the plan sets none
         scale=scale,
         excellent_requires=excellent,
         interview_grades=interview,
         committee_sources=committee,
     )
-    return complete(optional, by_role, grades, low_vote, distribution, rectification_days)
+    return complete(
+        lambda weights, bounds, days: optional(weights, bounds, rectification_days=days),
+        by_role,
+        grades,
+        rectification_days,
+    )
 
 
 SCALE_MAX = 1000  # the highest score a ballot may carry: a 100-point plan is common, 1000 none
