@@ -205,7 +205,8 @@ class Secretary:
     last_year_issues: tuple[str, ...]
     number: int = 0  # the place in secretaries.yaml (1-based): the meeting order
     located: str = field(default="", compare=False)  # FILE:WHERE of its entry, for messages
-    evaluators: dict[str, int] = field(default_factory=dict)  # copies overriding the role's
+    # copies overriding the role's; compared, but a dict has no hash: the id and the rest give it
+    evaluators: dict[str, int] = field(default_factory=dict, hash=False)
 
     def reports_for_organisation(self, meeting: date) -> bool:
         """Return whether, appointed under 3 months before it, they report for the organisation."""
