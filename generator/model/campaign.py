@@ -82,6 +82,9 @@ class Scale:
         return tuple(range(self.high, self.low - 1, -1))
 
 
+SEED_SCALE = Scale(1, 10)  # the seed's plan: a √ in one of ten cells
+
+
 @dataclass(frozen=True, slots=True)
 class LowVote:
     """五（四）'s rule: more than `share_max` of the valid ballots at `score_at_most` or below
@@ -100,7 +103,7 @@ class Rules:
     low_vote: LowVote | None  # None: the plan has no such rule
     distribution: Distribution | None  # None: the plan sets no distribution
     rectification_days: int
-    scale: Scale = Scale(1, 10)
+    scale: Scale = SEED_SCALE
     excellent_requires: tuple[str, ...] | None = None  # None: the best grade only
     interview_grades: tuple[str, ...] | None = None  # None: the two lowest grades
     committee_sources: frozenset[str] = frozenset()  # scored once, in assessment.yaml `scores`
