@@ -7,6 +7,7 @@ booklets (`ballot-layout.json`), so what the file says is where the ink is.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..model.campaign import Scale
@@ -111,7 +112,7 @@ def score_width(columns: int) -> float:
     return SCORE_AREA / columns
 
 
-def cell_label(words: list[str] | tuple[str, ...], box: Box, largest: float = CELL_SIZE) -> Label:
+def cell_label(words: Sequence[str], box: Box, largest: float = CELL_SIZE) -> Label:
     """Return the words set inside a framed cell: within its padding, lines breaking between
     words, as large as fits up to `largest`."""
     inner_width = box.w - 2 * PADDING - RULE  # the border is centred on the edge
@@ -136,23 +137,6 @@ def sheet_layout(form: EvaluationForm) -> SheetLayout:
     )
     width = score_width(len(form.scores) or 1)
     column = {score: LEFT + LABEL_WIDTH + i * width for i, score in enumerate(form.scores)}
-    grades = tuple(
-        GradeCell(
-            span.grade,
-            span.low,
-            span.high,
-            cell_label(
-                list(span.grade),
-                Box(
-                    column[span.high],
-                    top["grades"],
-                    width * len(span.scores),
-                    ROW_HEIGHTS["grades"],
-                ),
-            ),
-        )
-        for span in form.header
-    )
     score_headers = tuple(
         (s, Box(x, top["scores"], width, ROW_HEIGHTS["scores"])) for s, x in column.items()
     )
@@ -166,7 +150,7 @@ def sheet_layout(form: EvaluationForm) -> SheetLayout:
         header_label=Box(
             LEFT, top["grades"], LABEL_WIDTH, ROW_HEIGHTS["grades"] + ROW_HEIGHTS["scores"]
         ),
-        grade_cells=grades,
+        grade_cells=_grade_cells(form, column, width, top["grades"]),
         score_headers=score_headers,
         score_size=min(
             (cell_label([str(s)], box).size for s, box in score_headers), default=CELL_SIZE
@@ -185,6 +169,17 @@ def sheet_layout(form: EvaluationForm) -> SheetLayout:
         ),
         note=Box(LEFT, top["suggestions"] + ROW_HEIGHTS["suggestions"] + 3.0, WIDTH, 24.0),
     )
+
+
+def _grade_cells(
+    form: EvaluationForm, column: dict[int, float], width: float, top: float
+) -> tuple[GradeCell, ...]:
+    """Return each grade's header cell, over the cells of its scores, its name fitted inside."""
+    cells = []
+    for span in form.header:
+        box = Box(column[span.high], top, width * len(span.scores), ROW_HEIGHTS["grades"])
+        cells.append(GradeCell(span.grade, span.low, span.high, cell_label(list(span.grade), box)))
+    return tuple(cells)
 
 
 def written_layout(written: WrittenScore, top: dict[str, float]) -> WrittenLayout:
