@@ -288,7 +288,7 @@ def test_no_ballot_is_lost(tmp_path_factory, data):
             sources[source] = data.draw(st.integers(1, 6), label=f"{role}/{source}")
     campaign_file.write_text(
         yaml.safe_dump(campaign, allow_unicode=True, sort_keys=False), encoding="utf-8"
-    )
+    )  # grades stay best first
     loaded = load_data(folder)
     secret = data.draw(st.binary(min_size=32, max_size=32), label="secret")
     issued = issue_ballots(loaded.campaign, list(loaded.secretaries), secret)

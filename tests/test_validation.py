@@ -76,6 +76,19 @@ def test_minimal_campaign_loads_with_defaults(data: Path) -> None:
     assert loaded.plan and loaded.plan[0].kind in ("h1", "h2", "body")
 
 
+def test_a_plan_without_low_vote_or_distribution_loads(data: Path) -> None:
+    """Both rules are optional: without them the rules load with None, not as a silent failure."""
+    edit(data / "campaign.yaml", "  low_vote_share_max: 0.10\n", "")
+    edit(
+        data / "campaign.yaml",
+        "  distribution: {below_good_share: 0.40, tolerance: 0.10, low_grades_expected: 1}\n",
+        "",
+    )
+    rules = load_data(data).campaign.rules
+    assert rules.low_vote is None and rules.distribution is None
+    assert rules.rectification_days == 30
+
+
 def test_weights_load_exactly(data: Path, tmp_path: Path) -> None:
     weights = load_data(data).campaign.rules.weights
     assert weights["branch"] == {"上述": Fraction(7, 10), "下评": Fraction(3, 10)}

@@ -88,7 +88,7 @@ def layout_file(context: FormsContext, batch: Sequence[Secretary]) -> Iterator[D
     """Yield ballot-layout.json: where every box of each form kind is, for a scanner."""
     campaign, secretaries = context.campaign, context.secretaries
     layouts = {s.role: sheet_layout(personal_form(campaign, secretaries, s)) for s in secretaries}
-    description = layout_description(layouts)
+    description = layout_description(layouts, campaign.rules.scale)
     content = (json.dumps(description, ensure_ascii=False, indent=2) + "\n").encode()
     yield Document(LAYOUT, ".json", content)
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from ..model.campaign import Campaign, Rules, Secretary
+from ..model.campaign import Campaign, Rules, Scale, Secretary
+from ..render.fitting import PT, em_width
 from .context import FormsContext
 from .kind import Document, Kind
 from .personal import personal_documents
 
 SCORES = tuple(range(10, 0, -1))  # the seed's score cells, left to right
+TICK_SCALE_MAX = 12  # the highest score a row of tick cells takes (0–12: 13 cells); above, a number
+SCORE_AREA = 112.0  # mm: the table's 156 mm less its 44 mm label column, shared by the score cells
+TWIPS_PER_MM = 1440 / 25.4
 BLANK_NAME = "XX"  # the seed's placeholder on the blank form
 ATTACHMENT_NAMES = {  # as the seed's 附件说明 names them
     "branch": "党支部书记抓基层党建工作情况述职评议表",
@@ -24,33 +28,177 @@ INSTRUCTION = (
     "注：填写总体评价意见时，请在相应选项下面的空格内划“√”；"
     "填写问题不足和意见建议时，在相应的栏内用文字表述。"
 )
+WRITTEN_INSTRUCTION = (  # the same, for a scale too wide for tick cells
+    "注：填写总体评价意见时，请在方框内填写{low}至{high}之间的整数分数；"
+    "填写问题不足和意见建议时，在相应的栏内用文字表述。"
+)
+GUIDE_HEADING = "评分标准："
+DOCX_MARGIN = 1.905  # mm: a DOCX table cell's left and right margin (Word's default)
+DOCX_SIZE = 14.0  # pt: the DOCX tables' text (表格文字, 逐票表头, 汇总表格: 4号)
+DOCX_SMALLEST = 9.0  # pt: a grade name no larger than this fits wraps in its cell instead
+# A DOCX is set in the reader's fonts, or substitutes whose Latin digits are wider than the
+# fitting's estimate (0.64 em in DejaVu Sans, LibreOffice's stand-in): a tenth to spare.
+DOCX_SPARE = 0.9
+TICK_SIZE = 24.0  # pt: the √ of the filled forms
 
 
 @dataclass(frozen=True, slots=True)
 class GradeSpan:
-    """A grade of the header and the score cells it spans."""
+    """A grade and its scores on the scale, highest first: the score cells it spans."""
 
     grade: str
     scores: tuple[int, ...]
 
+    @property
+    def low(self) -> int:
+        return self.scores[-1]
+
+    @property
+    def high(self) -> int:
+        return self.scores[0]
+
+    @property
+    def points(self) -> str:
+        """Return its scores: 90～100分, 1分."""
+        return f"{self.low}～{self.high}分" if self.low != self.high else f"{self.low}分"
+
+    @property
+    def band(self) -> str:
+        """Return the grade with its scores: 优秀（90～100分）, 差（1分）."""
+        return f"{self.grade}（{self.points}）"
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenScore:
+    """The overall rating on a scale too wide for tick cells: one box for a written number, and
+    the grades as guidance, so the evaluator knows the bands."""
+
+    low: int
+    high: int
+    bands: tuple[GradeSpan, ...]  # the grades and their scores, best first
+    unit: str = "分"  # after the box
+
+    @property
+    def label(self) -> str:
+        """Return the words beside the box: 请填写分数（0～100分）."""
+        return f"请填写分数（{self.low}～{self.high}分）"
+
+    @property
+    def guide(self) -> tuple[str, ...]:
+        """Return 评分标准：, then 优秀（90～100分）、… : the guide's parts, where it may break."""
+        bands = [span.band for span in self.bands]
+        return (GUIDE_HEADING, *[band + "、" for band in bands[:-1]], bands[-1])
+
+    @property
+    def guide_text(self) -> str:
+        return "".join(self.guide)
+
+
+@dataclass(frozen=True, slots=True)
+class DocxSizes:
+    """The sizes, in half-points, of a form's header in a DOCX table, so that narrow columns keep
+    their words: 28 (4号) unless a word is too wide for its column at that size."""
+
+    grades: tuple[int, ...]  # one per grade over the columns
+    heads: int  # the scores (or grades' scores) under them
+    tick: int  # the √ of a filled form
+    fitted: bool  # every grade name fits one line: the filled form's header rows keep their height
+
+
+def docx_sizes(grades: list[tuple[str, int]], heads: list[str], column: float) -> DocxSizes:
+    """Return the DOCX header sizes of grades (name, columns) over heads, columns `column` mm.
+
+    A name fits one line at DOCX_SMALLEST or more, or wraps; a head always fits one line; the √,
+    set from the cell's left margin, ends inside the cell (as on the PDF: filled_form.tick_size).
+    """
+    room = (column - 2 * DOCX_MARGIN) * DOCX_SPARE
+    fits = [room * width / (em_width(name) * PT) for name, width in grades]
+    heads_fit = min((room / (em_width(head) * PT) for head in heads), default=DOCX_SIZE)
+    tick = min(TICK_SIZE, (column - DOCX_MARGIN) / PT)
+    return DocxSizes(
+        grades=tuple(_half_points(max(DOCX_SMALLEST, min(DOCX_SIZE, fit))) for fit in fits),
+        heads=_half_points(min(DOCX_SIZE, heads_fit)),
+        tick=_half_points(tick),
+        fitted=all(fit >= DOCX_SMALLEST for fit in fits),
+    )
+
+
+def _half_points(size: float) -> int:
+    return int(size * 2)  # rounded down: never larger than what fits
+
 
 @dataclass(frozen=True, slots=True)
 class EvaluationForm:
-    """The wording and header of one 评议表."""
+    """The wording and header of one 评议表.
+
+    A scale up to TICK_SCALE_MAX has a tick cell per score under its grade (`header`, `scores`);
+    a wider one has neither, but `written`: one box for the number.
+    """
 
     title: str
     questions: tuple[str, str, str]  # overall rating, problems, suggestions
     header: tuple[GradeSpan, ...]
     note: str
     scores: tuple[int, ...] = SCORES
+    written: WrittenScore | None = None
+
+    @property
+    def columns(self) -> int:
+        """Return how many columns share the score area: a tick cell each, or the one box."""
+        return len(self.scores) if self.written is None else 1
+
+    @property
+    def column_width(self) -> float:
+        """Return a score column's width in mm: the score area shared evenly."""
+        return SCORE_AREA / self.columns
+
+    @property
+    def column_twips(self) -> int:
+        """Return a score column's width in a DOCX table (twips): the score area shared evenly."""
+        return round(SCORE_AREA * TWIPS_PER_MM / self.columns)
+
+    @property
+    def docx(self) -> DocxSizes:
+        grades = [(span.grade, len(span.scores)) for span in self.header]
+        return docx_sizes(grades, [str(score) for score in self.scores], self.column_width)
 
 
-def grade_header(rules: Rules) -> tuple[GradeSpan, ...]:
-    """Group the score cells, highest first, under the grade each falls in (rules.grades)."""
+def grade_spans(rules: Rules) -> tuple[GradeSpan, ...]:
+    """Group the scale's scores, highest first, under the grade each falls in (rules.grades).
+
+    A grade no whole score of the scale reaches has no span.
+    """
     spans: dict[str, list[int]] = {}
     for score in rules.scale.scores:
         spans.setdefault(rules.grade_of(score), []).append(score)
     return tuple(GradeSpan(grade, tuple(scores)) for grade, scores in spans.items())
+
+
+def ticked(scale: Scale) -> bool:
+    """Say whether the scale's scores fit a row of tick cells."""
+    return scale.high <= TICK_SCALE_MAX
+
+
+def grade_header(rules: Rules) -> tuple[GradeSpan, ...]:
+    """Return the grades over the tick cells; none when a number is written instead."""
+    return grade_spans(rules) if ticked(rules.scale) else ()
+
+
+def written_score(rules: Rules) -> WrittenScore | None:
+    """Return the written-score box's words for a scale too wide for tick cells, else None."""
+    if ticked(rules.scale):
+        return None
+    return WrittenScore(rules.scale.low, rules.scale.high, grade_spans(rules))
+
+
+def _instruction(rules: Rules) -> str:
+    if ticked(rules.scale):
+        return INSTRUCTION
+    return WRITTEN_INSTRUCTION.format(low=rules.scale.low, high=rules.scale.high)
+
+
+def _scores(rules: Rules) -> tuple[int, ...]:
+    return rules.scale.scores if ticked(rules.scale) else ()
 
 
 def branch_form(campaign: Campaign, who: str, secretaries: int) -> EvaluationForm:
@@ -59,7 +207,7 @@ def branch_form(campaign: Campaign, who: str, secretaries: int) -> EvaluationFor
     Its 注 asks for the plan's distribution, when the plan sets one.
     """
     rules = campaign.rules
-    note = INSTRUCTION
+    note = _instruction(rules)
     if rules.distribution is not None:
         named = "".join(f"“{grade}”" for grade in rules.interviewed)
         note += (
@@ -71,19 +219,21 @@ def branch_form(campaign: Campaign, who: str, secretaries: int) -> EvaluationFor
         questions=_questions(who),
         header=grade_header(rules),
         note=note,
-        scores=rules.scale.scores,
+        scores=_scores(rules),
+        written=written_score(rules),
     )
 
 
 def committee_form(campaign: Campaign, name: str = "") -> EvaluationForm:
     """Return 附件2: the form about the town Party secretary's report."""
-
+    rules = campaign.rules
     return EvaluationForm(
         title=f"{campaign.issuer.head}抓基层党建报告评议表",
         questions=_questions(f"{campaign.issuer.head}{name}"),
-        header=grade_header(campaign.rules),
-        note=INSTRUCTION,
-        scores=campaign.rules.scale.scores,
+        header=grade_header(rules),
+        note=_instruction(rules),
+        scores=_scores(rules),
+        written=written_score(rules),
     )
 
 

@@ -1,9 +1,9 @@
 """The filled 评议表: each ballot read, written back onto the sheet it was cast on.
 
 One page per ballot, at the fixed places of the ballot sheet (ballot_sheet.py): the √ in the
-cell of its score, its two texts in their boxes, its serial and source, and 空白票 / 废票 marked
-plainly on those. The words live here; templates/html/filled_forms.html and
-templates/docx/filled_form.docx only lay them out.
+cell of its score (on a scale too wide for tick cells, the number in its box), its two texts in
+their boxes, its serial and source, and 空白票 / 废票 marked plainly on those. The words live
+here; templates/html/filled_forms.html and templates/docx/filled_form.docx only lay them out.
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from ..model.ballot import Ballot
 from ..model.campaign import Campaign, Secretary
+from ..render.fitting import PT
 from ..render.geometry import Box
-from .ballot_sheet import QR_SIZE, QR_TOP, SheetLayout
-from .evaluation_form import EvaluationForm
+from .ballot_sheet import PADDING, QR_SIZE, QR_TOP, RULE, SheetLayout
+from .evaluation_form import TICK_SIZE, EvaluationForm
 
 TICK = "√"  # what the evaluator drew in the score cell (工作方案 附件 注: 划“√”)
 STATUS_MARKS = {"valid": "", "blank": "空白票", "invalid": "废票"}
@@ -32,6 +33,7 @@ class FilledSheet:
     serial_line: str  # 编号 8E9A-886B
     mark: str  # 空白票, 废票, or "" on a valid ballot
     ticks: tuple[str, ...]  # one per score cell of form.scores: TICK in the ticked one, else ""
+    written: str  # the score in the written-score box (form.written), else ""
     problems: str
     suggestions: str
 
@@ -49,8 +51,9 @@ def meeting_order(campaign: Campaign, secretary: Secretary, ballots: list[Ballot
 
 
 def filled_sheet(secretary: Secretary, form: EvaluationForm, ballot: Ballot) -> FilledSheet:
-    """Return the page of one ballot: only a valid ballot shows a √."""
+    """Return the page of one ballot: only a valid ballot shows a √ or its number."""
     ticked = ballot.score if ballot.status == "valid" else None
+    written = str(ticked) if form.written is not None and ticked is not None else ""
     return FilledSheet(
         kind=secretary.role,
         form=form,
@@ -59,6 +62,7 @@ def filled_sheet(secretary: Secretary, form: EvaluationForm, ballot: Ballot) -> 
         serial_line=f"编号 {ballot.serial}",
         mark=STATUS_MARKS[ballot.status],
         ticks=tuple(TICK if score == ticked else "" for score in form.scores),
+        written=written,
         problems=ballot.problems.strip(),
         suggestions=ballot.suggestions.strip(),
     )
@@ -70,14 +74,29 @@ def mark_box(layout: SheetLayout) -> Box:
     return Box(right - MARK_WIDTH, QR_TOP + (QR_SIZE - MARK_HEIGHT) / 2, MARK_WIDTH, MARK_HEIGHT)
 
 
+def tick_size(width: float) -> float:
+    """Return the √'s size in a cell this wide (filled_forms.css .tick: TICK_SIZE), or less so
+    that the glyph (1 em), set from the cell's left padding as a line too wide for it is, ends
+    inside the cell."""
+    room = width - PADDING - RULE
+    return min(TICK_SIZE, int(room / PT * 4) / 4)
+
+
 def filled_css(kind: str, layout: SheetLayout) -> str:
-    """Return the boxes the blank sheet does not place: serial, mark, the √ centred in its cell."""
-    tick_height = layout.score_cells[0][1].h
+    """Return the boxes the blank sheet does not place: serial, mark, the √ centred in its cell
+    or the written number in its box."""
+    if layout.written is None:
+        cell = layout.score_cells[0][1]
+        size = tick_size(cell.w)
+        sized = "" if size == TICK_SIZE else f"; font-size:{size:g}pt"
+        ink = f".{kind} .tick {{ line-height:{cell.h:.3f}mm{sized} }}"
+    else:
+        ink = f".{kind} .written {{ line-height:{layout.written.box.h:.3f}mm }}"
     return "\n".join(
         (
             f".{kind} .serial {{ {layout.serial.style}; line-height:{layout.serial.h:.3f}mm }}",
             f".{kind} .status {{ {mark_box(layout).style}; "
             f"line-height:{MARK_HEIGHT - 1.2:.3f}mm }}",
-            f".{kind} .tick {{ line-height:{tick_height:.3f}mm }}",
+            ink,
         )
     )

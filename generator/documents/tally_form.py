@@ -1,6 +1,7 @@
 """The tally 评议表 of one secretary: what all their ballots say together.
 
-The form's grid with the votes in each score cell per source, the valid, blank and invalid
+The form's grid with the votes in each score cell per source (on a scale too wide for tick
+cells, the votes in each grade's scores), the valid, blank and invalid
 ballots per source, the means, the weighted score and the grades as results.json gives them,
 and the ballots' texts gathered: identical texts counted once with their number, ordered by how
 often they were written and then by text, so none can be traced to a serial. The words live
@@ -19,7 +20,15 @@ from ..model.campaign import Campaign, Secretary
 from ..model.figures import percent
 from ..model.results import SecretaryResult
 from .context import LettersContext
-from .evaluation_form import EvaluationForm, personal_form
+from .evaluation_form import (
+    SCORE_AREA,
+    TWIPS_PER_MM,
+    DocxSizes,
+    EvaluationForm,
+    GradeSpan,
+    docx_sizes,
+    personal_form,
+)
 from .filled_form import source_order
 from .kind import Archived, Document, Kind
 from .personal import personal_documents
@@ -39,11 +48,47 @@ SIGNATURES = (
 
 
 @dataclass(frozen=True, slots=True)
+class GridSpan:
+    """A heading over one or more columns of the grid."""
+
+    text: str
+    width: int  # columns
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """The form's grid: a column per score under its grade, or, on a scale too wide for tick
+    cells, a column per grade with its scores under it."""
+
+    spans: tuple[GridSpan, ...]  # the grades, each over its columns
+    heads: tuple[str, ...]  # one per column: a score, or a grade's scores (90～100分)
+    columns_of: tuple[tuple[int, ...], ...]  # one per column: the scores it counts
+
+    @property
+    def columns(self) -> int:
+        return len(self.heads)
+
+    @property
+    def column_width(self) -> float:
+        """Return a column's width in mm: the score area shared evenly."""
+        return SCORE_AREA / self.columns
+
+    @property
+    def column_twips(self) -> int:
+        return round(SCORE_AREA * TWIPS_PER_MM / self.columns)
+
+    @property
+    def docx(self) -> DocxSizes:
+        grades = [(span.text, span.width) for span in self.spans]
+        return docx_sizes(grades, list(self.heads), self.column_width)
+
+
+@dataclass(frozen=True, slots=True)
 class CountRow:
-    """A row of the form's grid: its label and the votes in each score cell."""
+    """A row of the form's grid: its label and the votes in each column."""
 
     label: str
-    counts: tuple[str, ...]  # one per score of form.scores
+    counts: tuple[str, ...]  # one per column of the grid
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +106,8 @@ class TallyForm:
     title: str
     subtitle: str
     who: str  # 被评议人：…
-    form: EvaluationForm  # the grade spans and score cells of the grid
+    form: EvaluationForm
+    grid: Grid  # the grade spans and columns of the votes
     counts: tuple[CountRow, ...]  # per source, then 合计 when there are several
     columns: tuple[str, ...]
     sources: tuple[tuple[str, ...], ...]  # a row of COLUMNS per source, then 合计
@@ -81,14 +127,16 @@ def tally_form(
         source: Counter(b.score for b in ballots if b.source == source and b.status == "valid")
         for source in sources
     }
-    rows = [CountRow(f"{source}得票", _cells(scores[source], form)) for source in sources]
+    grid = count_grid(form)
+    rows = [CountRow(f"{source}得票", _cells(scores[source], grid)) for source in sources]
     if len(sources) > 1:
-        rows.append(CountRow(f"{TOTAL}得票", _cells(sum(scores.values(), Counter()), form)))
+        rows.append(CountRow(f"{TOTAL}得票", _cells(sum(scores.values(), Counter()), grid)))
     return TallyForm(
         title=form.title,
         subtitle=SUBTITLE,
         who=f"被评议人：{_post(campaign, secretary)}{secretary.name}",
         form=form,
+        grid=grid,
         counts=tuple(rows),
         columns=COLUMNS,
         sources=_source_rows(campaign, result, sources),
@@ -108,8 +156,21 @@ def _post(campaign: Campaign, secretary: Secretary) -> str:
     return f"{secretary.organization}书记"
 
 
-def _cells(votes: Counter, form: EvaluationForm) -> tuple[str, ...]:
-    return tuple(str(votes[score]) for score in form.scores)
+def count_grid(form: EvaluationForm) -> Grid:
+    """Return the grid of the form's tick cells, or of its grades when a number is written."""
+    if form.written is None:
+        spans = tuple(GridSpan(span.grade, len(span.scores)) for span in form.header)
+        return Grid(spans, tuple(map(str, form.scores)), tuple((s,) for s in form.scores))
+    bands: tuple[GradeSpan, ...] = form.written.bands
+    return Grid(
+        tuple(GridSpan(span.grade, 1) for span in bands),
+        tuple(span.points for span in bands),
+        tuple(span.scores for span in bands),
+    )
+
+
+def _cells(votes: Counter, grid: Grid) -> tuple[str, ...]:
+    return tuple(str(sum(votes[score] for score in scores)) for scores in grid.columns_of)
 
 
 def _source_rows(

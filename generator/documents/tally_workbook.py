@@ -17,7 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..model.ballot import IssuedBallot
-from ..model.campaign import Campaign, Secretary
+from ..model.campaign import Campaign, Scale, Secretary
 from ..model.tally import (
     COLUMNS,
     ENTRIES,
@@ -30,6 +30,7 @@ from ..model.tally import (
 )
 from ..render.xlsx import workbook_bytes
 from .context import FormsContext
+from .evaluation_form import ticked
 from .kind import Document, Kind
 
 FROZEN_AT = "D2"  # below the header, right of the 述职人's name
@@ -62,13 +63,15 @@ def tally_workbook(
     by_id = {s.id: s for s in secretaries}
     for source in sources_of(campaign):
         sheet = book.create_sheet(source)
-        _write_source_sheet(sheet, [b for b in issued if b.source == source], by_id, entry)
+        ballots = [b for b in issued if b.source == source]
+        _write_source_sheet(sheet, ballots, by_id, entry, campaign.rules.scale)
     return _save(book, campaign, entry)
 
 
 def instructions(campaign: Campaign, entry: str) -> list[str]:
     """Return the lines of 填写说明, in plain words for the clerk."""
     title = f"{campaign.year}年度{campaign.issuer.town}党组织书记抓基层党建述职评议考核"
+    scale = campaign.rules.scale
     return [
         f"计票表（录入{entry}）",
         title,
@@ -79,7 +82,7 @@ def instructions(campaign: Campaign, entry: str) -> list[str]:
         + "）。每张选票已预先占一行；"
         "灰色列（选票编号、述职人编号、述职人、党组织）已填好，请勿改动。",
         "三、按选票上印的编号找到对应的行，只在白色列中填写。",
-        "四、得分：照票上所勾分值填写1至10的整数，不换算、不取平均。",
+        f"四、得分：照票上{_marked(scale)}填写{scale.low}至{scale.high}的整数，不换算、不取平均。",
         "五、票状态：从下拉列表中选择（不选视为“有效”）：",
         "    有效 —— 勾选了一个分值的票，须填写得分（程序中记为 valid）；",
         "    空白票 —— 未勾选任何分值的票，得分留空（记为 blank）；",
@@ -90,6 +93,11 @@ def instructions(campaign: Campaign, entry: str) -> list[str]:
         "八、不得调整行的顺序，不得删除、插入行或列，不得删除、改名或增加工作表。",
         f"九、录完后按原格式 .xlsx 保存，文件名不变（计票表-录入{entry}.xlsx），不要另存为 .xls 或 .csv。",
     ]
+
+
+def _marked(scale: Scale) -> str:
+    """Return what the clerk copies from the sheet: the ticked score, or the written one."""
+    return "所勾分值" if ticked(scale) else "所填分数"
 
 
 def _write_instructions(sheet: Worksheet, campaign: Campaign, entry: str) -> None:
@@ -119,7 +127,11 @@ def _fit_to_page_width(sheet: Worksheet) -> None:
 
 
 def _write_source_sheet(
-    sheet: Worksheet, ballots: list[IssuedBallot], by_id: dict[str, Secretary], entry: str
+    sheet: Worksheet,
+    ballots: list[IssuedBallot],
+    by_id: dict[str, Secretary],
+    entry: str,
+    scale: Scale,
 ) -> None:
     """Fill one source's sheet: header, one prefilled row per serial, validation, layout."""
     for number, column in enumerate(COLUMNS, start=1):
@@ -140,7 +152,7 @@ def _write_source_sheet(
     _fit_to_page_width(sheet)
     sheet.oddHeader.center.text = f"计票表（录入{entry}） &A"
     if ballots:
-        _add_validation(sheet, len(ballots) + 1)
+        _add_validation(sheet, len(ballots) + 1, scale)
 
 
 def _style_cell(cell, column: Column) -> None:
@@ -155,13 +167,14 @@ def _style_cell(cell, column: Column) -> None:
     cell.alignment = Alignment(wrap_text=texts, vertical="top", horizontal=horizontal)
 
 
-def _add_validation(sheet: Worksheet, last_row: int) -> None:
-    """Allow only a whole score 1–10 and one of the three status labels."""
+def _add_validation(sheet: Worksheet, last_row: int, scale: Scale) -> None:
+    """Allow only a whole score within the scale and one of the three status labels."""
+    low, high = scale.low, scale.high
     score = DataValidation(
-        type="whole", operator="between", formula1="1", formula2="10", allow_blank=True,
+        type="whole", operator="between", formula1=str(low), formula2=str(high), allow_blank=True,
         showErrorMessage=True, showInputMessage=True, errorTitle="得分有误",
-        error="得分须为1至10的整数，照票上所勾分值填写；空白票、废票不填得分。",
-        promptTitle="得分", prompt="1至10的整数；空白票、废票留空",
+        error=f"得分须为{low}至{high}的整数，照票上{_marked(scale)}填写；空白票、废票不填得分。",
+        promptTitle="得分", prompt=f"{low}至{high}的整数；空白票、废票留空",
     )  # fmt: skip
     status = DataValidation(
         type="list", formula1='"' + ",".join(STATUS_LABELS) + '"', allow_blank=True,

@@ -91,6 +91,9 @@ class Scale:
         return tuple(range(self.high, self.low - 1, -1))
 
 
+SEED_SCALE = Scale(1, 10)  # the seed's plan: a √ in one of ten cells
+
+
 @dataclass(frozen=True, slots=True)
 class LowVote:
     """五（四）'s rule: more than `share_max` of the valid ballots at `score_at_most` or below
@@ -109,7 +112,7 @@ class Rules:
     low_vote: LowVote | None  # None: the plan has no such rule
     distribution: Distribution | None  # None: the plan sets no distribution
     rectification_days: int
-    scale: Scale = Scale(1, 10)
+    scale: Scale = SEED_SCALE
     excellent_requires: tuple[str, ...] | None = None  # None: the best grade only
     interview_grades: tuple[str, ...] | None = None  # None: the two lowest grades
     committee_sources: frozenset[str] = frozenset()  # scored once, in assessment.yaml `scores`
@@ -215,9 +218,8 @@ class Secretary:
     last_year_issues: tuple[str, ...]
     number: int = 0  # the place in secretaries.yaml (1-based): the meeting order
     located: str = field(default="", compare=False)  # FILE:WHERE of its entry, for messages
-    evaluators: dict[str, int] = field(
-        default_factory=dict, compare=False
-    )  # the role's copies, overridden
+    # copies overriding the role's; compared, but a dict has no hash: the id and the rest give it
+    evaluators: dict[str, int] = field(default_factory=dict, hash=False)
 
     def reports_for_organisation(self, meeting: date) -> bool:
         """Return whether, appointed under 3 months before it, they report for the organisation."""

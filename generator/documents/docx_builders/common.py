@@ -21,14 +21,20 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
+from lxml import etree
 
 from ...render.docx import deterministic_zip
+from ..evaluation_form import SCORE_AREA
 
 LINE = Pt(28.95)  # 225 mm / 22 lines, as Word's grid gives it (579 twips)
 TEMPLATE_DATE = datetime(2022, 1, 1)  # fixed, so the same script gives the same bytes
 RED = RGBColor(0xE6, 0x00, 0x00)
-FORM_ROWS = (Mm(11), Mm(11), Mm(26), Mm(42), Mm(42))  # the 评议表's rows, as in form.css
-LABEL_WIDTH, SCORE_WIDTH = Mm(44), Mm(11.2)
+FORM_ROWS = {"grades": Mm(11), "overall": Mm(26), "guide": Mm(22), "text": Mm(42)}  # form.css
+LABEL_WIDTH = Mm(44)
+# The score area is built as ten columns, then templated to the form's (score_columns).
+SEED_COLUMNS = 10
+SCORE_WIDTH = Mm(SCORE_AREA / SEED_COLUMNS)
+BOX_SPACES = "\u3000" * 4  # the written-score box of a blank form: framed ideographic spaces
 
 
 def set_east_asian_font(element_rpr, name: str) -> None:
@@ -167,36 +173,109 @@ def set_cell_border(cell, **edges):
 
 
 def form_block(doc, form="a.form", label="a.label"):
-    """Add one 评议表: a 附件's label (none on a personal form), the title, table and note."""
+    """Add one 评议表: a 附件's label (none on a personal form), the title, table and note.
+
+    The table has both overall rows, chosen by the form: a tick cell per score under its grade,
+    or, on a scale too wide for them, the grades as guidance and one box for the number.
+    """
     if label:
         doc.add_paragraph(
             f"{{{{ {label} }}}}", style="附件标识"
         ).paragraph_format.page_break_before = True
     doc.add_paragraph("", style="正文")
     doc.add_paragraph(f"{{{{ {form}.title }}}}", style="标题")
-    table = doc.add_table(rows=5, cols=11)
+    table = doc.add_table(rows=10, cols=1 + SEED_COLUMNS)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    set_grid(table, [LABEL_WIDTH] + [SCORE_WIDTH] * 10)
-    for row, height in zip(table.rows, FORM_ROWS, strict=True):
-        row.height = height
+    set_grid(table, [LABEL_WIDTH] + [SCORE_WIDTH] * SEED_COLUMNS)
+    rows = dict(zip(FORM_TABLE_ROWS, table.rows, strict=True))
+    for name, row in rows.items():
+        row.height = FORM_ROWS.get(ROW_KINDS.get(name, name))
         for index, cell in enumerate(row.cells):
             cell.width = LABEL_WIDTH if index == 0 else SCORE_WIDTH
             cell.paragraphs[0].style = doc.styles["表格文字"]
-    header = table.rows[0].cells
-    header[0].merge(table.rows[1].cells[0]).paragraphs[0].text = "评价内容"
+    choose_rows(rows, f"{form}.written")
+    header = rows["grades"].cells
+    header[0].merge(rows["scores"].cells[0]).paragraphs[0].text = "评价内容"
     loop_row(
-        table.rows[0], f"span in {form}.header", "{% colspan span.scores|length %}{{ span.grade }}"
+        rows["grades"], f"span in {form}.header", "{% colspan span.scores|length %}{{ span.grade }}"
     )
-    loop_row(table.rows[1], f"score in {form}.scores", "{{ score }}")
-    for row, question in zip(table.rows[2:], range(3), strict=True):
-        row.cells[0].paragraphs[0].text = f"{{{{ {form}.questions[{question}] }}}}"
-        row.cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
-    for row in table.rows[3:]:
-        row.cells[1].merge(row.cells[10])
+    loop_row(rows["scores"], f"score in {form}.scores", "{{ score }}")
+    sized(rows["grades"].cells[2], f"{form}.docx.grades[loop.index0]")
+    sized(rows["scores"].cells[2], f"{form}.docx.heads")
+    loop_row(rows["overall"], f"score in {form}.scores", "")
+    questions = ("overall", "problems", "suggestions")
+    for name, question in (*zip(questions, range(3), strict=True), ("written", 0)):
+        rows[name].cells[0].paragraphs[0].text = f"{{{{ {form}.questions[{question}] }}}}"
+        rows[name].cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
+    rows["guide"].cells[0].paragraphs[0].text = "评价内容"
+    guide = score_area(rows["guide"]).paragraphs[0]
+    guide.text, guide.alignment = f"{{{{ {form}.written.guide_text }}}}", WD_ALIGN_PARAGRAPH.LEFT
+    written_box(score_area(rows["written"]).paragraphs[0], f"{form}.written", BOX_SPACES, 28)
+    for name in ("problems", "suggestions"):
+        score_area(rows[name])
     doc.add_paragraph(f"{{{{ {form}.note }}}}", style="表注")
+    score_columns(table, form)
     return table
+
+
+# The rows of a form's table: {%tr if %} … {%tr else %} … {%tr endif %} rows vanish when rendered.
+FORM_TABLE_ROWS = (
+    "if", "grades", "scores", "overall", "else", "guide", "written", "endif", "problems",
+    "suggestions",
+)  # fmt: skip
+ROW_KINDS = {"scores": "grades", "written": "overall", "problems": "text", "suggestions": "text"}
+
+
+def choose_rows(rows: dict, written: str) -> None:
+    """Mark the tick rows and the written-score rows as alternatives, by whether `written` is."""
+    for name, tag_text in (
+        ("if", f"{{%tr if not {written} %}}"),
+        ("else", "{%tr else %}"),
+        ("endif", "{%tr endif %}"),
+    ):
+        rows[name].cells[0].paragraphs[0].text = tag_text
+
+
+def score_area(row):
+    """Return the row's score columns merged into one cell (score_columns templates its span)."""
+    return row.cells[1].merge(row.cells[SEED_COLUMNS])
+
+
+def written_box(paragraph, written: str, value: str, size_pt: float) -> None:
+    """Write 请填写分数（…）, the framed box with `value` in it, and 分, right-aligned."""
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    paragraph.add_run(f"{{{{ {written}.label }}}}")
+    box = paragraph.add_run(value)
+    box.font.size = Pt(size_pt)
+    box._r.get_or_add_rPr().append(
+        parse_xml(f'<w:bdr {nsdecls("w")} w:val="single" w:sz="6" w:space="0" w:color="000000"/>')
+    )
+    paragraph.add_run(f"{{{{ {written}.unit }}}}")
+
+
+def score_columns(table, form: str, count: str = "columns", width: str = "column_twips") -> None:
+    """Make the score area's columns the form's: the grid repeats one column `form.columns`
+    times, each `form.column_twips` wide, and so does a looped cell; a cell over the score area
+    spans them all. Call it last: python-docx cannot read the table once these are Jinja."""
+    columns = table._tbl.tblGrid.findall(qn("w:gridCol"))
+    for column in columns[2:]:
+        column.getparent().remove(column)
+    seed_width = columns[1].get(qn("w:w"))
+    columns[1].set(qn("w:w"), f"{{{{ {form}.{width} }}}}")
+    columns[0].tail = f"{{% for _ in range({form}.{count}) %}}"
+    columns[1].tail = "{% endfor %}"
+    for cell in table._tbl.iter(qn("w:tc")):
+        if "{%tc" in "".join(cell.itertext()):
+            continue  # it vanishes; a Jinja width after a plain text would get it xml:space
+        properties = cell.tcPr
+        cell_width = properties.find(qn("w:tcW"))
+        if cell_width is not None and cell_width.get(qn("w:w")) == seed_width:
+            cell_width.set(qn("w:w"), f"{{{{ {form}.{width} }}}}")
+        span = properties.find(qn("w:gridSpan"))
+        if span is not None and span.get(qn("w:val")) == str(SEED_COLUMNS):
+            span.set(qn("w:val"), f"{{{{ {form}.{count} }}}}")
 
 
 def set_grid(table, widths) -> None:
@@ -205,11 +284,28 @@ def set_grid(table, widths) -> None:
         column.set(qn("w:w"), str(width.twips))
 
 
+def sized(cell, size: str, default: int = 28) -> None:
+    """Give the cell's words the size `size` (half-points) where it is not the style's `default`.
+
+    The size element is written only then: a form whose words fit the style's size renders to
+    the same bytes as before sizes were templated.
+    """
+    run = cell.paragraphs[0].runs[0]._r
+    properties = run.get_or_add_rPr()
+    for name in ("w:sz", "w:szCs"):
+        element = OxmlElement(name)
+        element.set(qn("w:val"), f"{{{{ {size} }}}}")
+        properties.append(element)
+    etree._Element.text.__set__(run, f"{{% if {size} != {default} %}}")  # CT_R.text is the run's
+    properties.tail = "{% endif %}"
+
+
 def loop_row(row, loop: str, cell_text: str) -> None:
     """Keep three cells after the label: docxtpl repeats the middle one for each item."""
     cells = row.cells
     cells[1].paragraphs[0].text = f"{{%tc for {loop} %}}"
-    cells[2].paragraphs[0].text = cell_text
+    if cell_text:
+        cells[2].paragraphs[0].text = cell_text
     cells[3].paragraphs[0].text = "{%tc endfor %}"
     for cell in cells[4:]:
         cell._tc.getparent().remove(cell._tc)

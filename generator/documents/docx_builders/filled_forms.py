@@ -17,11 +17,31 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 from docx.table import Table
 
-from ..ballot_sheet import LABEL_WIDTH, QR_TOP, ROW_HEIGHTS, SCORE_WIDTH
-from .common import add_style, base_document, loop_row, set_grid, tag
+from ..ballot_sheet import LABEL_WIDTH, QR_TOP, ROW_HEIGHTS
+from .common import (
+    FORM_TABLE_ROWS,
+    SCORE_WIDTH,
+    SEED_COLUMNS,
+    add_style,
+    base_document,
+    choose_rows,
+    loop_row,
+    score_area,
+    score_columns,
+    set_grid,
+    sized,
+    tag,
+    written_box,
+)
 from .schedule import cell_margins, numbered_pages, off_the_grid, row_properties
 
-SHEET_COLUMNS = [Mm(LABEL_WIDTH)] + [Mm(SCORE_WIDTH)] * 10
+SHEET_COLUMNS = [Mm(LABEL_WIDTH)] + [SCORE_WIDTH] * SEED_COLUMNS
+# The sheet's rows: the written-score rows as high as the tick rows they stand for.
+SHEET_ROWS = {
+    **ROW_HEIGHTS,
+    "guide": ROW_HEIGHTS["grades"] + ROW_HEIGHTS["scores"],
+    "written": ROW_HEIGHTS["overall"],
+}
 FIGURE_COLUMNS = [Mm(w) for w in (22, 22, 20, 20, 20, 32, 20)]  # as tally_forms.css
 CELL_LINE = Pt(14 * 1.3)  # ballot_sheet.css: 4号, line-height 1.3
 
@@ -70,14 +90,17 @@ def boxed_and_spaced(rpr) -> None:
 
 
 def sheet_table(doc) -> None:
-    """Add the form's table with the ballot's √ and texts, rows as high as on the sheet."""
-    table = doc.add_table(rows=5, cols=11)
+    """Add the form's table with the ballot's √ (or written number) and texts, rows as high as
+    on the sheet."""
+    table = doc.add_table(rows=len(FORM_TABLE_ROWS), cols=len(SHEET_COLUMNS))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     set_grid(table, SHEET_COLUMNS)
-    for row, (name, height) in zip(table.rows, ROW_HEIGHTS.items(), strict=True):
-        row.height = Mm(height)
+    rows = dict(zip(FORM_TABLE_ROWS, table.rows, strict=True))
+    for name, row in rows.items():
+        if name in SHEET_ROWS:
+            row.height = Mm(SHEET_ROWS[name])
         # The text boxes may grow with a long text; the rest keep the sheet's heights.
         row.height_rule = (
             WD_ROW_HEIGHT_RULE.AT_LEAST
@@ -89,26 +112,41 @@ def sheet_table(doc) -> None:
             cell.width = width
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             cell.paragraphs[0].style = doc.styles["逐票表头"]
-    grades, scores, overall, problems, suggestions = table.rows
+    choose_rows(rows, "b.form.written")
+    grades, scores, overall = rows["grades"], rows["scores"], rows["overall"]
     grades.cells[0].merge(scores.cells[0]).paragraphs[0].text = "评价内容"
     loop_row(grades, "span in b.form.header", "{% colspan span.scores|length %}{{ span.grade }}")
     loop_row(scores, "score in b.form.scores", "{{ score }}")
-    for row, index in zip((overall, problems, suggestions), range(3), strict=True):
-        question = row.cells[0]
+    sized(grades.cells[2], "b.form.docx.grades[loop.index0]")
+    sized(scores.cells[2], "b.form.docx.heads")
+    for row in (grades, scores):  # a grade name too long for one line wraps, and its row grows
+        height = row._tr.trPr.find(qn("w:trHeight"))
+        height.set(qn("w:hRule"), "{{ 'exact' if b.form.docx.fitted else 'atLeast' }}")
+    for name, index in (("overall", 0), ("problems", 1), ("suggestions", 2), ("written", 0)):
+        question = rows[name].cells[0]
         question.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
         question.paragraphs[0].style = doc.styles["逐票问题"]
         question.paragraphs[0].text = f"{{{{ b.form.questions[{index}] }}}}"
         question.paragraphs[0].paragraph_format.space_before = Mm(2)
     loop_row(overall, "t in b.ticks", "{{ t }}")
     overall.cells[2].paragraphs[0].style = doc.styles["逐票勾选"]
-    for row, field in ((problems, "problems"), (suggestions, "suggestions")):
-        box = row.cells[1].merge(row.cells[10])
+    sized(overall.cells[2], "b.form.docx.tick", 48)
+    rows["guide"].cells[0].paragraphs[0].text = "评价内容"
+    guide = score_area(rows["guide"]).paragraphs[0]
+    guide.text, guide.alignment = "{{ b.form.written.guide_text }}", WD_ALIGN_PARAGRAPH.LEFT
+    written_box(score_area(rows["written"]).paragraphs[0], "b.form.written", WRITTEN, 24)
+    for field in ("problems", "suggestions"):
+        box = score_area(rows[field])
         box.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
         paragraph = box.paragraphs[0]
         paragraph.style = doc.styles["逐票文字"]
         paragraph.text = f"{{{{ b.{field} }}}}"
         paragraph.paragraph_format.space_before = Mm(2)
         fitted(paragraph, f"fit.{field}")
+    score_columns(table, "b.form")
+
+
+WRITTEN = "\u3000{{ b.written }}\u3000"  # the number in its framed box, a space either side
 
 
 def fitted(paragraph, fit: str) -> None:
@@ -194,16 +232,20 @@ def repeated_row(table, index: int, loop: str) -> None:
 
 
 def count_table(doc) -> None:
-    """Add the form's grid: grade spans, score cells, then a row of votes per source."""
+    """Add the form's grid: grade spans, a column per score (or grade), then a row of votes per
+    source."""
     table = new_table(doc, 5, SHEET_COLUMNS)
     grades, scores, _, counts, _ = table.rows
     grades.cells[0].merge(scores.cells[0]).paragraphs[0].text = "评价内容"
-    loop_row(grades, "span in t.form.header", "{% colspan span.scores|length %}{{ span.grade }}")
-    loop_row(scores, "score in t.form.scores", "{{ score }}")
+    loop_row(grades, "span in t.grid.spans", "{% colspan span.width %}{{ span.text }}")
+    loop_row(scores, "head in t.grid.heads", "{{ head }}")
+    sized(grades.cells[2], "t.grid.docx.grades[loop.index0]")
+    sized(scores.cells[2], "t.grid.docx.heads")
     repeated_row(table, 3, "row in t.counts")
     counts.cells[0].paragraphs[0].text = "{{ row.label }}"
     counts.cells[0].paragraphs[0].style = doc.styles["汇总表格左"]
     loop_row(counts, "n in row.counts", "{{ n }}")
+    score_columns(table, "t.grid")
 
 
 def figures_table(doc) -> None:

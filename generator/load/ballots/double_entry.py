@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from openpyxl.workbook import Workbook
 
 from ...model.ballot import Ballot
+from ...model.campaign import SEED_SCALE, Scale
 from ...model.errors import Problem
 from ...model.tally import INSTRUCTIONS
 from .rows import STATUS_LABELS, Candidate
@@ -68,7 +69,12 @@ def is_tally_workbook(book: Workbook) -> bool:
 
 
 def open_tally(
-    stem: str, file: str, book: Workbook, sources: Collection[str], problems: list[Problem]
+    stem: str,
+    file: str,
+    book: Workbook,
+    sources: Collection[str],
+    problems: list[Problem],
+    scale: Scale = SEED_SCALE,
 ) -> TallyFile:
     """Return the tally workbook read with `read_tally`; its problems go to `problems`.
 
@@ -77,7 +83,7 @@ def open_tally(
     letters = [ENTRY.search(s) for s in (book.properties.title or "", stem)]
     entry = next((m.group(1).upper() for m in letters if m), None)
     workbook = TallyFile(book, file, entry, f"{book.worksheets[0].title}!A1")
-    workbook.tally = read_tally(book, file, sources, problems)  # its sound rows, still compared
+    workbook.tally = read_tally(book, file, sources, problems, scale)  # sound rows, still compared
     return workbook
 
 

@@ -70,7 +70,7 @@ def collect_ballots(
     for relative in ballot_files(folder, problems):
         file = folder.shown(relative)
         per_file[file] = []
-        read = _read_file(folder, relative, sources_of(campaign), problems)
+        read = _read_file(folder, relative, campaign, problems)
         if isinstance(read, TallyFile):
             workbooks.append(read)
         else:
@@ -127,10 +127,10 @@ def ballot_files(folder: DataFolder, problems: list[Problem]) -> list[str]:
 
 
 def _read_file(
-    folder: DataFolder, relative: str, sources: list[str], problems: list[Problem]
+    folder: DataFolder, relative: str, campaign: Campaign, problems: list[Problem]
 ) -> list[Candidate] | TallyFile:
     """Return a contract-format file's candidate ballots, or a tally workbook to pair."""
-    file = folder.shown(relative)
+    file, scale = folder.shown(relative), campaign.rules.scale
     try:
         content = folder.read(relative)
         if relative.lower().endswith(".csv"):
@@ -138,12 +138,13 @@ def _read_file(
         else:
             book = open_workbook(content, file)
             if is_tally_workbook(book):
-                return open_tally(PurePosixPath(relative).stem, file, book, sources, problems)
+                stem = PurePosixPath(relative).stem
+                return open_tally(stem, file, book, sources_of(campaign), problems, scale)
             rows = xlsx_rows(book, file, problems)
     except InputError as e:
         problems.extend(e.problems)
         return []
-    candidates = [read_row(row, problems) for row in rows]
+    candidates = [read_row(row, problems, scale) for row in rows]
     return [c for c in candidates if c is not None]
 
 

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from functools import partial
 
 from ...model.ballot import STATUSES, Ballot
+from ...model.campaign import SEED_SCALE, Scale
 from ...model.errors import Problem
 from ...model.limits import LINE_TEXT_MAX, TEXT_MAX
 from ..fields import Invalid, check_text
@@ -68,8 +69,9 @@ def text(value: object) -> str:
     return str(value).replace("\r\n", "\n").strip()
 
 
-def read_row(row: Row, problems: list[Problem]) -> Candidate | None:
-    """Return the row's candidate ballot, reporting what is wrong in its own cells.
+def read_row(row: Row, problems: list[Problem], scale: Scale = SEED_SCALE) -> Candidate | None:
+    """Return the row's candidate ballot, reporting what is wrong in its own cells (a score off
+    the campaign's scale among them).
 
     An empty row gives None and no problem; a row with content but no serial gives None and
     one problem; a row with a serial always gives a candidate (its ballot None if faulty).
@@ -100,8 +102,8 @@ def read_row(row: Row, problems: list[Problem]) -> Candidate | None:
         limit = TEXT_MAX if column in ("problems", "suggestions") else LINE_TEXT_MAX
         _read(partial(check_text, limit=limit), texts[column], column, report)
     status = _read(status_of, row.values.get("status"), "status", report)
-    score = _read(score_of, row.values.get("score"), "score", report)
-    _check_score_and_status(texts["score"], status, report)
+    score = _read(partial(score_of, scale=scale), row.values.get("score"), "score", report)
+    _check_score_and_status(texts["score"], status, scale, report)
     ballot = None
     if len(problems) == before:
         ballot = Ballot(
@@ -123,25 +125,28 @@ def _read(read, value: object, column: str, report) -> object:
         return None
 
 
-def _check_score_and_status(score: str, status: object, report) -> None:
+def _check_score_and_status(score: str, status: object, scale: Scale, report) -> None:
     """Report a valid ballot without a score, and a blank or invalid one with a score."""
     if status == "valid" and not score:
-        report("score", "有效票须填写得分（1至10的整数）", "a valid ballot needs a score 1–10")
+        zh = f"有效票须填写得分（{scale.low}至{scale.high}的整数）"
+        report("score", zh, f"a valid ballot needs a score {scale.low}–{scale.high}")
     if status in ("blank", "invalid") and score:
         zh = f"{STATUS_LABELS[status]}不填得分，现为“{score}”"
         report("score", zh, f"a {status} ballot must have no score, got {score!r}")
 
 
-def score_of(value: object) -> int | None:
-    """Return the score 1–10 (an Excel float 8.0 is 8), or None for an empty cell."""
+def score_of(value: object, scale: Scale = SEED_SCALE) -> int | None:
+    """Return the score, a whole number on the scale (an Excel float 8.0 is 8), or None for an
+    empty cell."""
     shown = text(value)
     if not shown:
         return None
     digits = unicodedata.normalize("NFKC", shown)  # full-width ８ typed with a Chinese IME
-    if isinstance(value, bool) or not DIGITS.fullmatch(digits) or not 1 <= int(digits) <= 10:
+    low, high = scale.low, scale.high
+    if isinstance(value, bool) or not DIGITS.fullmatch(digits) or not low <= int(digits) <= high:
         raise Invalid(
-            f"得分须为1至10的整数，现为“{shown}”",
-            f"score out of range or not an integer: {shown!r}",
+            f"得分须为{low}至{high}的整数，现为“{shown}”",
+            f"score out of range or not an integer: {shown!r} (the scale is {low}–{high})",
         )
     return int(digits)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
 from openpyxl.utils import get_column_letter
@@ -21,6 +22,7 @@ from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...model.ballot import IssuedBallot
+from ...model.campaign import SEED_SCALE, Scale
 from ...model.errors import InputError, Problem
 from ...model.limits import TEXT_MAX
 from ...model.tally import (
@@ -71,13 +73,15 @@ def read_tally(
     shown_as: str,
     sources: Collection[str] | None = None,
     problems: list[Problem] | None = None,
+    scale: Scale = SEED_SCALE,
 ) -> Tally:
     """Return what a clerk entered, or raise one InputError listing every problem.
 
     Given the campaign's `sources`, any other sheet but 填写说明 is refused and a missing one
     reported; without them, every sheet but 填写说明 must carry the tally header. Given a list of
     `problems`, they go there instead and the rows that are sound are returned, so that the two
-    clerks' workbooks are still compared on those.
+    clerks' workbooks are still compared on those. A score off the campaign's `scale` is a
+    problem at its cell.
     """
     book = open_workbook(workbook, shown_as) if isinstance(workbook, bytes) else workbook
     found: list[Problem] = []
@@ -88,7 +92,7 @@ def read_tally(
             continue
         for cells in sheet.iter_rows(min_row=2, max_col=len(COLUMNS)):
             before = len(found)
-            read = _read_row(cells, sheet.title, shown_as, found, seen)
+            read = _read_row(cells, sheet.title, shown_as, found, seen, scale)
             if isinstance(read, TallyRow):
                 rows.append(read)
             elif read is not None:
@@ -135,7 +139,12 @@ def _heads(value: object, column: Column) -> bool:
 
 
 def _read_row(
-    cells: tuple, sheet: str, file: str, problems: list[Problem], seen: dict[str, str]
+    cells: tuple,
+    sheet: str,
+    file: str,
+    problems: list[Problem],
+    seen: dict[str, str],
+    scale: Scale,
 ) -> TallyRow | IssuedBallot | None:
     """Return the row's ballot, its issued sheet if untouched, or None if empty or wrong."""
     raw = {column.field: cell.value for column, cell in zip(COLUMNS, cells, strict=True)}
@@ -159,11 +168,13 @@ def _read_row(
         return IssuedBallot(serial, secretary_id, sheet)
     if not secretary_id:
         report("secretary_id", "缺少述职人编号", "the secretary id is missing")
-    score, status = _field(raw, "score", _score, report), _field(raw, "status", _status, report)
+    score = _field(raw, "score", partial(_score, scale=scale), report)
+    status = _field(raw, "status", _status, report)
     for column in ("problems", "suggestions"):
         _field(raw, column, _long_text, report)
     if status == "valid" and not _text(raw["score"]):
-        report("score", "有效票须填写得分（1至10）", "a valid ballot needs a score 1–10")
+        zh, en = f"有效票须填写得分（{scale.low}至{scale.high}）", "a valid ballot needs a score"
+        report("score", zh, f"{en} {scale.low}–{scale.high}")
     if status in ("blank", "invalid") and _text(raw["score"]):
         zh, en = f"{STATUS_NAMES[status]}不填得分", f"a {status} ballot must have no score"
         report("score", zh, en)
@@ -195,19 +206,22 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _score(value: object) -> int | None:
-    """Return the score 1–10, or None for an empty cell; decimals and words are refused."""
+def _score(value: object, scale: Scale) -> int | None:
+    """Return the score, a whole number on the scale, or None for an empty cell; decimals and
+    words are refused."""
     text = _text(value)
     if not text:
         return None
     if isinstance(value, float) and value.is_integer():
         text = str(int(value))
+    low, high = scale.low, scale.high
     if isinstance(value, bool) or not re.fullmatch(r"\d+", text):
         raise Invalid(
-            f"须为1至10的整数，现为“{text}”", f"must be a whole number 1–10, got {text!r}"
+            f"须为{low}至{high}的整数，现为“{text}”",
+            f"must be a whole number {low}–{high}, got {text!r}",
         )
-    if not 1 <= int(text) <= 10:
-        raise Invalid(f"须在1至10之间，现为 {text}", f"must be 1–10, got {text}")
+    if not low <= int(text) <= high:
+        raise Invalid(f"须在{low}至{high}之间，现为 {text}", f"must be {low}–{high}, got {text}")
     return int(text)
 
 
