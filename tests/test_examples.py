@@ -14,9 +14,14 @@ import pytest
 
 from generator.cli import EXIT_OK, main
 
-from helpers import pdf_text
+from helpers import pdf_text as pdf_lines
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def pdf_text(path: Path) -> str:
+    """Return a PDF's text without its line breaks: a phrase may wrap."""
+    return "".join(pdf_lines(path).split())
 
 
 @pytest.fixture(scope="module", params=["jiedao-100", "xiang-zuzhi"])
