@@ -42,6 +42,8 @@ templates: setup
 
 setup: $(VENV)/.installed .fonts/.installed
 
+# The open fonts into .fonts/, and the fontconfig mapping of the official names to them
+# (.fonts/fonts.conf, ~/.config/fontconfig/conf.d/) that LibreOffice renders the DOCX files with.
 fonts: .fonts/.installed
 
 $(VENV)/.installed: requirements.lock pyproject.toml
@@ -51,7 +53,8 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(BIN)/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-.fonts/.installed: tools/fetch_fonts.py $(VENV)/.installed
+.fonts/.installed: tools/fetch_fonts.py generator/config/fonts.yaml generator/render/fontconfig.py \
+		$(VENV)/.installed
 	$(BIN)/python tools/fetch_fonts.py .fonts
 	touch $@
 

@@ -5,6 +5,7 @@ LibreOffice conversion and small PDF surgery. Test modules import from here, nev
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -25,6 +26,7 @@ DATA = REPO / "data"
 SEED = REPO / "docs" / "seed" / "2022年度上海庙镇党组织书记抓基层党建述职评议考核工作方案.txt"
 MENDS = Path(__file__).resolve().parent / "seed_mends.yaml"
 PAGE_NUMBER = re.compile(r"^—\s*\d+\s*—$")
+FONTCONFIG = REPO / ".fonts" / "fonts.conf"  # the official font names → the shipped fonts
 
 
 def load_data(folder: Path):
@@ -231,15 +233,19 @@ def embedded_fonts(pdf_path: Path) -> dict[str, str]:
 def convert_with_libreoffice(sources: list[Path], tmp_path: Path) -> Path:
     """Convert DOCX files to PDF with LibreOffice headless; return the folder of the PDFs.
 
-    A private profile keeps runs apart; every source must come out as a PDF of the same stem.
+    A private profile keeps runs apart; the official fonts are mapped to the shipped ones by the
+    fontconfig file `make fonts` writes (FONTCONFIG_FILE), whatever the home folder holds; every
+    source must come out as a PDF of the same stem.
     """
     soffice = shutil.which("soffice")
     assert soffice, "soffice (LibreOffice) is not installed; `make test` installs it"
+    assert FONTCONFIG.is_file(), f"{FONTCONFIG} is missing: run `make fonts`"
     out = tmp_path / "libreoffice-out"
     result = subprocess.run(
         [soffice, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
          "--convert-to", "pdf", "--outdir", str(out), *map(str, sources)],
         capture_output=True, text=True, timeout=300, check=False,
+        env={**os.environ, "FONTCONFIG_FILE": str(FONTCONFIG)},
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     for source in sources:
@@ -249,8 +255,6 @@ def convert_with_libreoffice(sources: list[Path], tmp_path: Path) -> Path:
 
 def run_in_another_process(script: str, *args: object, hash_seed: str) -> None:
     """Run a Python snippet in a fresh interpreter with another hash seed (determinism tests)."""
-    import os
-
     path = os.pathsep.join([str(REPO), str(REPO / "tests")])
     env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": path}
     result = subprocess.run(

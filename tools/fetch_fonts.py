@@ -5,10 +5,17 @@ collection's first face (Japanese), so the Simplified Chinese face is saved on i
 FandolFang/FandolKai come from texlive-lang-chinese, and LXGW WenKai (the 楷体 role's first
 fallback) from fonts-lxgw-wenkai: each package is downloaded and unpacked without installing it
 (nor TeX), unless the face is installed already. Faces are copied byte for byte.
+
+Then the fontconfig mapping (generator/render/fontconfig.py) is written twice: `fonts.conf` in
+the fonts folder, a whole configuration that tests point FONTCONFIG_FILE at, and a fragment in
+the user's `~/.config/fontconfig/conf.d/`, so that LibreOffice on this machine renders the DOCX
+files with these fonts; `fc-match` then checks that every official name finds its font.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -16,6 +23,9 @@ import tempfile
 from pathlib import Path
 
 from fontTools.ttLib import TTCollection
+
+from generator.render.fontconfig import fontconfig_mapping, mapped_families
+from generator.render.fonts import MappedFont, load_font_map
 
 NOTO_DIR = Path("/usr/share/fonts/opentype/noto")
 NOTO_SC_FACES = {  # collection → standalone Simplified Chinese face
@@ -65,6 +75,50 @@ def copy_faces(package: str, target_dir: Path) -> None:
             _copy(work / "x" / folder / face, target_dir / face)
 
 
+USER_CONF = "60-shuzhi-pingyi-fonts.conf"  # in the user's fontconfig/conf.d/
+
+
+def install_fontconfig(target_dir: Path) -> None:
+    """Write the mapping into target_dir/fonts.conf and the user's conf.d, cache, and check."""
+    fonts, folder = load_font_map(), target_dir.resolve()
+    whole = target_dir / "fonts.conf"
+    _write_text(whole, fontconfig_mapping(fonts, folder, include_system=True))
+    config_home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    user = config_home / "fontconfig" / "conf.d" / USER_CONF
+    user.parent.mkdir(parents=True, exist_ok=True)
+    _write_text(user, fontconfig_mapping(fonts, folder, include_system=False))
+    if shutil.which("fc-cache"):
+        subprocess.run(["fc-cache", str(folder)], check=True)
+    for config in (whole, None):  # the tests' configuration, then the user's
+        check_mapping(fonts, config)
+    print(f"fontconfig mapping in {whole} and {user}", file=sys.stderr)
+
+
+def check_mapping(fonts: dict[str, MappedFont], config: Path | None) -> None:
+    """Stop unless fc-match finds each role's font for its official name and every alias."""
+    if not shutil.which("fc-match"):
+        return
+    env = {**os.environ, **({"FONTCONFIG_FILE": str(config)} if config else {})}
+    wrong = []
+    for font in fonts.values():
+        expected = mapped_families(font)[0]
+        for name in (font.docx_name, *font.aliases):
+            found = subprocess.run(
+                ["fc-match", "--format", "%{family[0]}", re.sub(r"([-:,\\])", r"\\\1", name)],
+                env=env, capture_output=True, text=True, check=True,
+            ).stdout  # fmt: skip
+            if found != expected:
+                wrong.append(f"{name} → {found} (expected {expected})")
+    if wrong:
+        raise SystemExit(f"fontconfig ({config or 'user configuration'}): " + "; ".join(wrong))
+
+
+def _write_text(target: Path, text: str) -> None:
+    partial = _partial(target)
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(target)
+
+
 def _copy(source: Path, target: Path) -> None:
     """Copy in one rename: a run reading .fonts/ meanwhile never sees half a font."""
     partial = _partial(target)
@@ -83,6 +137,7 @@ def main(target_dir: Path) -> None:
     for package, (_, faces) in PACKAGED_FACES.items():
         if not all((target_dir / face).exists() for face in faces):
             copy_faces(package, target_dir)
+    install_fontconfig(target_dir)
     print(f"fonts ready in {target_dir}/", file=sys.stderr)
 
 

@@ -28,14 +28,16 @@ class Fallback:
 
 @dataclass(frozen=True, slots=True)
 class MappedFont:
-    """One role's font: the name DOCX files carry, the file PDFs embed, the CSS family, and the
-    fallbacks for what that file lacks."""
+    """One role's font: the name DOCX files carry, the file PDFs embed, the CSS family, the
+    fallbacks for what that file lacks, and the other names the role's font goes by (the first is
+    the DOCX font table's alternate; all are mapped to the file's family for LibreOffice)."""
 
     role: str
     docx_name: str
     file: Path
     css_family: str
     fallbacks: tuple[Fallback, ...] = ()
+    aliases: tuple[str, ...] = ()
 
     @property
     def postscript_name(self) -> str:
@@ -65,6 +67,13 @@ def family_name(file: Path) -> str:
     with TTFont(file, lazy=True) as font:
         names = font["name"]
         return str(names.getDebugName(16) or names.getDebugName(1))
+
+
+@cache
+def weight_class(file: Path) -> int:
+    """Return the weight a font file declares (OS/2 usWeightClass: 400 regular, 700 bold)."""
+    with TTFont(file, lazy=True) as font:
+        return int(font["OS/2"].usWeightClass)
 
 
 def repertoire(fonts: dict[str, MappedFont]) -> Repertoire:
@@ -115,7 +124,8 @@ def load_font_map(overrides: dict | None = None) -> dict[str, MappedFont]:
         name = (choice and choice.name) or entry["name"]
         file = _resolve(Path((choice and choice.file) or entry["file"]))
         fallbacks = _fallbacks(file, entry["css"], entry.get("fallbacks", []))
-        fonts[role] = MappedFont(role, name, file, entry["css"], fallbacks)
+        aliases = tuple(alias for alias in entry.get("aliases", []) if alias != name)
+        fonts[role] = MappedFont(role, name, file, entry["css"], fallbacks, aliases)
     missing = [_missing_message(font) for font in fonts.values() if not font.file.is_file()]
     missing += [
         _missing_fallback_message(font.role, fallback.file)
