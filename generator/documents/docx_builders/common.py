@@ -11,6 +11,7 @@ import io
 import re
 import zipfile
 from datetime import datetime
+from xml.sax.saxutils import quoteattr
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -24,6 +25,7 @@ from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
 
 from ...render.docx import deterministic_zip
+from ...render.fonts import MappedFont
 from ..evaluation_form import SCORE_AREA
 
 LINE = Pt(28.95)  # 225 mm / 22 lines, as Word's grid gives it (579 twips)
@@ -35,18 +37,70 @@ LABEL_WIDTH = Mm(44)
 SEED_COLUMNS = 10
 SCORE_WIDTH = Mm(SCORE_AREA / SEED_COLUMNS)
 BOX_SPACES = "\u3000" * 4  # the written-score box of a blank form: framed ideographic spaces
+LANGUAGE = "zh-CN"
+FONT_FAMILIES = {"黑体": "swiss"}  # the font table's generic family: 黑体 is sans, the rest serif
+# The children of w:pPr that follow w:autoSpaceDN (ECMA-376 order).
+AFTER_AUTO_SPACE = (
+    "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+    "w:pPrChange",
+)  # fmt: skip
 
 
 def set_east_asian_font(element_rpr, name: str) -> None:
-    """Name the font for every script, East Asian included, and drop theme fonts that override it."""
+    """Name the font for every script, East Asian included, and drop theme fonts that override it.
+
+    The hint makes characters both scripts share (“ ” — …) East Asian, so they take w:eastAsia
+    too; the language is Chinese, for Latin text as well.
+    """
     fonts = element_rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         element_rpr.insert(0, fonts)
     for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attribute), name)
+    fonts.set(qn("w:hint"), "eastAsia")
     for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(theme), None)
+    set_language(element_rpr)
+
+
+def set_language(element_rpr) -> None:
+    """Mark the text Chinese (zh-CN), its Latin and East Asian parts alike."""
+    language = element_rpr.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        element_rpr.insert_element_before(language, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+    language.set(qn("w:val"), LANGUAGE)
+    language.set(qn("w:eastAsia"), LANGUAGE)
+
+
+def no_auto_space(element_ppr) -> None:
+    """Switch off the extra space word processors put between Chinese and Latin text or digits
+    (“2022 年”): GB/T 9704 text sits on the character grid, as the PDF sets it."""
+    for name in ("w:autoSpaceDE", "w:autoSpaceDN"):
+        switch = OxmlElement(name)
+        switch.set(qn("w:val"), "0")
+        element_ppr.insert_element_before(switch, *AFTER_AUTO_SPACE)
+
+
+def font_table(fonts: dict[str, MappedFont]) -> bytes:
+    """Return word/fontTable.xml listing each official font, GB 2312 coded, with its alternate:
+    the font Word and WPS take when the official one is not installed (仿宋_GB2312 → 仿宋)."""
+    entries: dict[str, str] = {}
+    for font in fonts.values():
+        alternate = f"<w:altName w:val={quoteattr(font.aliases[0])}/>" if font.aliases else ""
+        entries.setdefault(
+            font.docx_name,
+            f'<w:font w:name={quoteattr(font.docx_name)}>{alternate}<w:charset w:val="86"/>'
+            f'<w:family w:val="{FONT_FAMILIES.get(font.role, "roman")}"/>'
+            '<w:pitch w:val="variable"/></w:font>',
+        )
+    return (
+        "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+        f"<w:fonts {nsdecls('w')}>{''.join(entries.values())}</w:fonts>"
+    ).encode()
 
 
 def add_style(
@@ -83,13 +137,17 @@ def base_document(fonts):
         section._sectPr.append(grid)
     grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), "579")
-    defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
-    default_rpr = defaults.find(qn("w:rPr"))
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    default_rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     set_east_asian_font(default_rpr, fonts["仿宋"].docx_name)
     for size in default_rpr.findall(qn("w:sz")) + default_rpr.findall(qn("w:szCs")):
         size.set(qn("w:val"), "32")
     # 28 characters of 16 pt fill 156 mm only 0.21 pt closer together, as the PDF sets them.
-    default_rpr.append(parse_xml(f'<w:spacing {nsdecls("w")} w:val="-4"/>'))
+    default_rpr.insert_element_before(
+        parse_xml(f'<w:spacing {nsdecls("w")} w:val="-4"/>'), "w:w", "w:kern", "w:position", "w:sz"
+    )
+    no_auto_space(defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")))
+    font_table_part(doc)._blob = font_table(fonts)
     normal = doc.styles["Normal"]
     normal.font.size = Pt(16)
     set_east_asian_font(normal.element.get_or_add_rPr(), fonts["仿宋"].docx_name)
@@ -125,6 +183,9 @@ def base_document(fonts):
     set_east_asian_font(kai.element.get_or_add_rPr(), name("楷体"))
     settings = doc.settings.element
     settings.append(parse_xml(f"<w:evenAndOddHeaders {nsdecls('w')}/>"))
+    theme_language = settings.find(qn("w:themeFontLang"))  # ja-JP in python-docx's template
+    theme_language.set(qn("w:val"), LANGUAGE)
+    theme_language.set(qn("w:eastAsia"), LANGUAGE)
     body = doc.element.body
     for paragraph in list(body.iterchildren(qn("w:p"))):
         body.remove(paragraph)
@@ -136,15 +197,21 @@ def tag(doc, text, style="正文"):
     return doc.add_paragraph(text, style=style)
 
 
+def font_table_part(doc):
+    """Return the package's word/fontTable.xml part (python-docx keeps it as plain bytes)."""
+    return next(p for p in doc.part.package.iter_parts() if p.partname == "/word/fontTable.xml")
+
+
 def page_number_footer(footer, align, indent_side):
+    """Number the pages “— N —” in the 页码 style: 4号 half-width 宋体 (GB/T 9704 §7.5), one
+    character in from `indent_side`."""
     paragraph = footer.paragraphs[0]
+    paragraph.style = "页码"
     paragraph.alignment = align
     setattr(paragraph.paragraph_format, indent_side, Pt(14))
     paragraph.add_run("— ")
     _field(paragraph, "PAGE")
     paragraph.add_run(" —")
-    for run in paragraph.runs:
-        run.font.size = Pt(14)
 
 
 def _field(paragraph, instruction):
@@ -475,16 +542,17 @@ def templated(xml: str) -> str:
     )
 
 
-EAST_ASIA_THEME = re.compile(rb'\s+w:eastAsiaTheme="[^"]*"')
+THEME_FONT = re.compile(rb'\s+w:(?:asciiTheme|hAnsiTheme|eastAsiaTheme|cstheme)="[^"]*"')
+EMPTY_FONTS = re.compile(rb"<w:rFonts\s*/>")  # a style's fonts, once only theme fonts
 
 
 def template_bytes(doc: DocxDocument) -> bytes:
     """Return the document's bytes with its placeholders replaced by Jinja expressions.
 
     The built-in styles of python-docx's default template (Heading 1–9, Title, Subtitle, the
-    table styles; in styles.xml and stylesWithEffects.xml) carry w:eastAsiaTheme, which would
-    give East Asian text the theme's font instead of the official one: it is removed everywhere,
-    so those styles fall back to the document default (仿宋).
+    table styles; in styles.xml and stylesWithEffects.xml) name theme fonts (w:eastAsiaTheme,
+    w:asciiTheme, …), which would give their text the theme's fonts instead of the official
+    ones: they are removed everywhere, so those styles fall back to the document default (仿宋).
     """
     properties = doc.core_properties
     properties.author = properties.last_modified_by = "述职评议考核"
@@ -497,7 +565,7 @@ def template_bytes(doc: DocxDocument) -> bytes:
     entries["word/document.xml"] = templated(entries["word/document.xml"].decode()).encode()
     for name in entries:
         if name.startswith("word/") and name.endswith(".xml"):
-            entries[name] = EAST_ASIA_THEME.sub(b"", entries[name])
+            entries[name] = EMPTY_FONTS.sub(b"", THEME_FONT.sub(b"", entries[name]))
     with zipfile.ZipFile(buffer := io.BytesIO(), "w", zipfile.ZIP_DEFLATED) as zout:
         for name, data in entries.items():
             zout.writestr(name, data)

@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
-from .common import base_document, page_number_footer, set_grid, tag
+from .common import base_document, page_number_footer, set_east_asian_font, set_grid, tag
 
 CHAR = 15.79  # pt: one 3号 character on the 28-character grid
 COLUMNS = ("序号", "述职人", "党组织", "述职方式", "必答题")
@@ -165,10 +165,7 @@ def build_schedule(fonts):
     for style in ("表格文字", "表注"):
         off_the_grid(doc.styles[style])
     header_style = doc.styles.add_style("表头文字", WD_STYLE_TYPE.CHARACTER)
-    rfonts = OxmlElement("w:rFonts")
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        rfonts.set(qn(attribute), fonts["黑体"].docx_name)
-    header_style.element.get_or_add_rPr().insert(0, rfonts)
+    set_east_asian_font(header_style.element.get_or_add_rPr(), fonts["黑体"].docx_name)
     title_block(doc, "c.title_lines")
     doc.add_paragraph("", style="正文")
     body_paragraphs(doc, "c.paragraphs")
