@@ -5,6 +5,7 @@ LibreOffice conversion and small PDF surgery. Test modules import from here, nev
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import shutil
@@ -195,6 +196,28 @@ def first_difference(a: str, b: str, context: int = 30) -> str:
     )
 
 
+HANZI = re.compile(r"[\u4e00-\u9fff]")
+
+
+def spaced_digits(path: Path) -> list[str]:
+    """Return each place where a digit and a hanzi beside it on a line stand apart by more than
+    an eighth of the font size (and less than an em), as "2022 年": a word processor's automatic
+    space between East Asian text and digits (a fifth of an em in LibreOffice, a quarter in Word)."""
+    found = []
+    with pdfplumber.open(path) as document:
+        for page in document.pages:
+            for a, b in itertools.pairwise(page.chars):
+                pair = a["text"] + b["text"]
+                mixed = re.fullmatch(r"\d" + HANZI.pattern, pair) or re.fullmatch(
+                    HANZI.pattern + r"\d", pair
+                )
+                same_line = abs(a["top"] - b["top"]) < 1 and b["x0"] > a["x0"]
+                gap = b["x0"] - a["x1"]  # wider than an em: apart by layout (table cells)
+                if mixed and same_line and a["size"] / 8 < gap < a["size"]:
+                    found.append(f"{a['text']} {b['text']} (p. {page.page_number})")
+    return found
+
+
 # --- fonts --------------------------------------------------------------------------------------
 
 
@@ -225,6 +248,87 @@ def embedded_fonts(pdf_path: Path) -> dict[str, str]:
                 with TTFont(io.BytesIO(program.get_object().get_data())) as embedded:
                     found[base] = str(embedded["name"].getDebugName(6))
     return found
+
+
+def font_program_names(file: Path) -> set[str]:
+    """Return the names a font file's program may be embedded under: its PostScript name and, in
+    a CFF font, the CFF's own names (Noto CJK's SC faces keep the collection's CFF, named for JP)."""
+    with TTFont(file, lazy=True) as font:
+        names = {str(font["name"].getDebugName(6))}
+        if "CFF " in font:
+            cff = font["CFF "].cff
+            names.update(cff.fontNames)
+            top = cff[0]
+            names.update(
+                fd.FontName for fd in getattr(top, "FDArray", []) if hasattr(fd, "FontName")
+            )
+    return names
+
+
+def libreoffice_faces(pdf_path: Path, files: list[Path]) -> set[str]:
+    """Return the PostScript names of the font files a LibreOffice PDF's fonts were taken from;
+    a font from none of them by its own name.
+
+    LibreOffice embeds a CFF font as Type 1 subsets named after the CFF's font dicts, so a Noto CJK
+    SC face, whose CFF is the collection's, comes out as "NotoSerifCJKjp-Bold-VKana": whether it
+    is the SC face is told by its glyphs, each character drawn with the glyph the SC face's cmap
+    gives it (the JP face draws some with others).
+    """
+    candidates = {file: font_program_names(file) for file in files}
+    found: set[str] = set()
+    for font in _page_fonts(pdf_path):
+        base = str(font["/BaseFont"]).lstrip("/").split("+", 1)[-1]
+        matching = [file for file, names in candidates.items() if base in names]
+        if base in {postscript(file) for file in matching}:
+            found.add(base)
+            continue
+        drawn = _drawn_glyphs(font)
+        faithful = [file for file in matching if drawn and _same_glyphs(file, drawn)]
+        found.add(postscript(faithful[0]) if faithful else base)
+    return found
+
+
+def postscript(file: Path) -> str:
+    with TTFont(file, lazy=True) as font:
+        return str(font["name"].getDebugName(6))
+
+
+def _page_fonts(pdf_path: Path) -> list:
+    fonts: dict[int, object] = {}
+    for page in PdfReader(pdf_path).pages:
+        resources = page.get("/Resources")
+        table = resources.get_object().get("/Font") if resources else None
+        for reference in table.get_object().values() if table else ():
+            fonts[reference.idnum] = reference.get_object()
+    return list(fonts.values())
+
+
+def _drawn_glyphs(font) -> dict[str, int]:
+    """Return character → CID of a Type 1 subset whose glyphs are named cidNNNN (LibreOffice's
+    rendering of a CID-keyed CFF font); empty for any other font."""
+    descriptor = font["/FontDescriptor"].get_object()
+    if "/FontFile" not in descriptor or "/ToUnicode" not in font:
+        return {}
+    program = descriptor["/FontFile"].get_object().get_data().decode("latin-1")
+    glyphs = {int(code): name for code, name in re.findall(r"dup (\d+) /(\S+) put", program)}
+    unicode = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+    drawn = {}
+    for code, text in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", unicode):
+        name = glyphs.get(int(code, 16), "")
+        if name.startswith("cid"):
+            drawn[bytes.fromhex(text).decode("utf-16-be")] = int(name[3:])
+    return drawn
+
+
+def _same_glyphs(file: Path, drawn: dict[str, int]) -> bool:
+    with TTFont(file, lazy=True) as font:
+        cmap = font.getBestCmap()
+    return all(
+        len(char) == 1
+        and cmap.get(ord(char), "").startswith("cid")
+        and int(cmap[ord(char)][3:]) == cid
+        for char, cid in drawn.items()
+    )
 
 
 # --- LibreOffice, other processes, PDF surgery ----------------------------------------------
