@@ -125,6 +125,27 @@ def test_validation_rules_freeze_panes_and_fills(workbook_path):
         assert sheet.column_dimensions["G"].width > sheet.column_dimensions["E"].width
 
 
+def test_prefilled_cells_are_locked_and_entry_cells_are_not(sample, workbook_bytes, workbook_path):
+    """Sheet protection without a password: a clerk cannot type over a serial, and nobody is
+    stuck; the validations still hold in the unlocked cells."""
+    book = openpyxl.load_workbook(workbook_path)
+    for name in book.sheetnames:
+        protection = book[name].protection
+        assert protection.sheet and not protection.password, name
+        assert not protection.formatColumns and not protection.formatRows, name  # resizable
+    for source in ("上述", "下评"):
+        sheet = book[source]
+        assert sheet.max_row - 1 == len(issued_of(sample, source))
+        for row in sheet.iter_rows(min_row=1):
+            for column, cell in zip(COLUMNS, row, strict=True):
+                entry = cell.row > 1 and not column.prefilled
+                assert cell.protection.locked is not entry, (source, cell.coordinate)
+        assert len(sheet.data_validations.dataValidation) == 2
+    sheets = [text for name, text in unzipped(workbook_bytes).items() if "worksheets/" in name]
+    assert all("<sheetProtection" in text for text in sheets)
+    assert not any(re.search(r"(?:hashValue|password)=", text) for text in sheets)
+
+
 def test_the_two_entries_differ_only_in_the_letter(sample, workbook_bytes):
     b = tally_workbook(sample.campaign, sample.secretaries, sample.issued, "B")
     parts_a, parts_b = unzipped(workbook_bytes), unzipped(b)
@@ -199,6 +220,9 @@ def test_a_workbook_saved_by_libreoffice_reads_the_same(sample, workbook_path, t
     soffice(tmp_path, "xlsx:Calc MS Excel 2007 XML", workbook_path, tmp_path / "lo-saved")
     resaved = tmp_path / "lo-saved" / workbook_path.name
     assert list(read_tally(resaved.read_bytes(), SHOWN, sample.sources).rows) == rows
+    sheet = openpyxl.load_workbook(resaved)["下评"]  # still protected, the same cells open
+    assert sheet.protection.sheet and not sheet.protection.password
+    assert sheet["A2"].protection.locked and not sheet["E2"].protection.locked
 
 
 # --- round trip ---------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Write the tally workbooks for blind double entry (双人背对背录入): 填写说明, then one sheet per
 source, one row per issued serial with the secretary prefilled (grey), the entry columns white.
+Every sheet is protected without a password: only the entry cells take typing.
 
 Their shape, shared with the reader, is in model/tally.py.
 """
@@ -10,7 +11,7 @@ import math
 import unicodedata
 from collections.abc import Iterator, Sequence
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -40,6 +41,7 @@ GREY = PatternFill("solid", fgColor="F2F2F2")  # prefilled: do not type here
 HEADER_GREY = PatternFill("solid", fgColor="D9D9D9")
 THIN = Side("thin", color="A6A6A6")
 BOX = Border(THIN, THIN, THIN, THIN)
+LOCKED, UNLOCKED = Protection(locked=True), Protection(locked=False)
 
 
 def tally_files(context: FormsContext, batch: Sequence[Secretary]) -> Iterator[Document]:
@@ -80,7 +82,8 @@ def instructions(campaign: Campaign, entry: str) -> list[str]:
         "二、每个工作表对应一类评议（"
         + "、".join(sources_of(campaign))
         + "）。每张选票已预先占一行；"
-        "灰色列（选票编号、述职人编号、述职人、党组织）已填好，请勿改动。",
+        "灰色列（选票编号、述职人编号、述职人、党组织）已填好并锁定，请勿改动"
+        "（工作表保护未设密码）。",
         "三、按选票上印的编号找到对应的行，只在白色列中填写。",
         f"四、得分：照票上{_marked(scale)}填写{scale.low}至{scale.high}的整数，不换算、不取平均。",
         "五、票状态：从下拉列表中选择（不选视为“有效”）：",
@@ -112,6 +115,7 @@ def _write_instructions(sheet: Worksheet, campaign: Campaign, entry: str) -> Non
     sheet.row_dimensions[1].height = 2 * LINE_HEIGHT
     sheet["A2"].font = Font(bold=True)
     _fit_to_page_width(sheet)
+    _protect(sheet)
 
 
 def _wrapped_lines(text: str) -> int:
@@ -153,11 +157,21 @@ def _write_source_sheet(
     sheet.oddHeader.center.text = f"计票表（录入{entry}） &A"
     if ballots:
         _add_validation(sheet, len(ballots) + 1, scale)
+    _protect(sheet)
+
+
+def _protect(sheet: Worksheet) -> None:
+    """Protect the sheet without a password, so that only unlocked cells take typing; columns
+    and rows may still be resized, and anyone can lift the protection (审阅 → 撤销工作表保护)."""
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = sheet.protection.formatRows = False  # False: allowed
 
 
 def _style_cell(cell, column: Column) -> None:
-    """Grey the prefilled columns, leave the entry columns white; wrap the two text columns."""
+    """Grey and lock the prefilled columns, leave the entry columns white and unlocked; wrap the
+    two text columns."""
     cell.border = BOX
+    cell.protection = LOCKED if column.prefilled else UNLOCKED
     if column.prefilled:
         cell.fill = GREY
     texts = column.field in ("problems", "suggestions")
