@@ -4,6 +4,7 @@ LibreOffice conversion and small PDF surgery. Test modules import from here, nev
 
 from __future__ import annotations
 
+import hashlib
 import io
 import itertools
 import os
@@ -72,6 +73,15 @@ def write_kinds(context, keys: list[str], out_dir: Path) -> list[Path]:
 # --- the golden digests of the sample's outputs -------------------------------------------------
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "sample-outputs.sha256"
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Return path → SHA-256 of every file under a folder: to see that a run left it as it was."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def first_revision(pdf: bytes) -> bytes:

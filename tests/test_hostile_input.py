@@ -8,7 +8,6 @@ The runs that must end in seconds, and leave no worker behind, run in a process 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import os
 import shutil
@@ -34,17 +33,9 @@ from generator.model.limits import (
     SECRETARIES_MAX,
 )
 
-from helpers import DATA, REPO
+from helpers import DATA, REPO, tree
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 @pytest.fixture

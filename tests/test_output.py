@@ -7,7 +7,6 @@ this one does not write are gone; a second run on the same --out is refused whil
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import signal
@@ -25,18 +24,9 @@ from generator.model.limits import FILE_NAME_MAX_BYTES
 from generator.output.names import number_width, personal_name, safe_part
 from generator.output.staging import Staging, output_lock
 
-from helpers import REPO
+from helpers import REPO, tree
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
-
-
-def tree(folder: Path) -> dict[str, str]:
-    """Return path → SHA-256 of every file under a folder."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def campaign(root: Path, edit=None) -> Path:
