@@ -19,6 +19,18 @@ SCORES = tuple(range(10, 0, -1))  # the seed's score cells, left to right
 TICK_SCALE_MAX = 12  # the highest score a row of tick cells takes (0–12: 13 cells); above, a number
 SCORE_AREA = 112.0  # mm: the table's 156 mm less its 44 mm label column, shared by the score cells
 TWIPS_PER_MM = 1440 / 25.4
+
+
+def column_width(columns: int) -> float:
+    """Return a score column's width in mm: the score area shared evenly."""
+    return SCORE_AREA / columns
+
+
+def column_twips(columns: int) -> int:
+    """Return a score column's width in a DOCX table (twips): the score area shared evenly."""
+    return round(SCORE_AREA * TWIPS_PER_MM / columns)
+
+
 BLANK_NAME = "XX"  # the seed's placeholder on the blank form
 ATTACHMENT_NAMES = {  # as the seed's 附件说明 names them
     "branch": "党支部书记抓基层党建工作情况述职评议表",
@@ -149,13 +161,11 @@ class EvaluationForm:
 
     @property
     def column_width(self) -> float:
-        """Return a score column's width in mm: the score area shared evenly."""
-        return SCORE_AREA / self.columns
+        return column_width(self.columns)
 
     @property
     def column_twips(self) -> int:
-        """Return a score column's width in a DOCX table (twips): the score area shared evenly."""
-        return round(SCORE_AREA * TWIPS_PER_MM / self.columns)
+        return column_twips(self.columns)
 
     @property
     def docx(self) -> DocxSizes:

@@ -21,11 +21,11 @@ from ..model.figures import percent
 from ..model.results import SecretaryResult
 from .context import LettersContext
 from .evaluation_form import (
-    SCORE_AREA,
-    TWIPS_PER_MM,
     DocxSizes,
     EvaluationForm,
     GradeSpan,
+    column_twips,
+    column_width,
     docx_sizes,
     personal_form,
 )
@@ -70,12 +70,11 @@ class Grid:
 
     @property
     def column_width(self) -> float:
-        """Return a column's width in mm: the score area shared evenly."""
-        return SCORE_AREA / self.columns
+        return column_width(self.columns)
 
     @property
     def column_twips(self) -> int:
-        return round(SCORE_AREA * TWIPS_PER_MM / self.columns)
+        return column_twips(self.columns)
 
     @property
     def docx(self) -> DocxSizes:
