@@ -25,6 +25,7 @@ DATA = REPO / "data"
 SEED = REPO / "docs" / "seed" / "2022年度上海庙镇党组织书记抓基层党建述职评议考核工作方案.txt"
 MENDS = Path(__file__).resolve().parent / "seed_mends.yaml"
 PAGE_NUMBER = re.compile(r"^—\s*\d+\s*—$")
+PAGE_NUMBER_FIELD = re.compile(r"^—?\s*—?$")  # a footer's “— PAGE —”: the field has no text
 
 
 def load_data(folder: Path):
@@ -135,14 +136,18 @@ def table_texts(table) -> list[str]:
 
 
 def docx_text(path: Path) -> str:
-    """The body's text, then the 版记 (the last section's footer); no page-number footers."""
+    """The body's text, then the 版记 (the last section's footer); no page numbers."""
     document = docx.Document(str(path))
     body = block_texts(document.element.body)
     last = document.sections[-1]
     assert not last.footer.is_linked_to_previous, "the 版记 section must have its own footer"
-    footers = [block_texts(last.footer._element)]
+    parts = [last.footer]
     if document.settings.odd_and_even_pages_header_footer:
-        footers.append(block_texts(last.even_page_footer._element))
+        parts.append(last.even_page_footer)
+    footers = [
+        [text for text in block_texts(part._element) if not PAGE_NUMBER_FIELD.match(text)]
+        for part in parts
+    ]
     # The 版记 page may be odd or even in a word processor's layout: both footers must be it.
     assert all(
         seedtext.normalise("".join(f)) == seedtext.normalise("".join(footers[0])) for f in footers

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 PAGE = (210.0, 297.0)  # A4, mm
 MM_PER_PT = 25.4 / 72
 LINE_MM = 225 / 22  # the 版心's 22 lines
+LINE_TWIPS = 579  # the same in a DOCX, rounded down to whole twips (docx_builders/grid.py)
 BODY_PT = 16.0  # 3号
 MARK_TOP_MM = 35.0  # the 发文机关标志's top below the 版心's top
 RULE_GAP_MM = 4.0  # the red line below the 发文字号
@@ -85,6 +86,61 @@ class Masthead:
     def rule_margin_mm(self) -> float:
         """Return the space between the 发文字号's line and the red line."""
         return RULE_GAP_MM - self.leading_mm
+
+    @property
+    def docx(self) -> DocxMasthead:
+        return DocxMasthead(self)
+
+
+@dataclass(frozen=True, slots=True)
+class DocxMasthead:
+    """The 版头 in a DOCX, in twips and whole half-points.
+
+    Word and LibreOffice put the baseline of a line of exact height 80 % down: a line of 1.1 em
+    puts the em box's top (0.88 em above the baseline in CJK fonts) on the line's top.
+    """
+
+    masthead: Masthead
+
+    @property
+    def mark_half_points(self) -> int:
+        return int(self.masthead.mark_pt * 2)
+
+    @property
+    def mark_line(self) -> int:
+        return round(self.mark_half_points * 11)  # 1.1 em in twips
+
+    @property
+    def mark_before(self) -> int:
+        return round(MARK_TOP_MM / MM_PER_PT * 20)
+
+    @property
+    def number_before(self) -> int:
+        return 2 * LINE_TWIPS - (self.mark_line - self.mark_half_points * 10)
+
+    @property
+    def rule_space_pt(self) -> int:
+        """Return the red line's distance below the 发文字号's line, in whole points."""
+        leading = (LINE_TWIPS - BODY_PT * 20) / 2
+        return round((RULE_GAP_MM / MM_PER_PT * 20 - leading) / 20)
+
+    @property
+    def rule_eighths(self) -> int:
+        """Return the red line's thickness in eighths of a point."""
+        return round(RULE_MM / MM_PER_PT * 8)
+
+    @property
+    def after(self) -> int:
+        """Return the space below the red line that completes the 版头's lines."""
+        used = (
+            self.mark_before
+            + self.mark_line
+            + self.number_before
+            + LINE_TWIPS
+            + self.rule_space_pt * 20
+            + self.rule_eighths * 20 // 8
+        )
+        return max(0, self.masthead.lines * LINE_TWIPS - used)
 
 
 def signature_indent(signature: str, date_text: str) -> float:

@@ -7,6 +7,7 @@ from pathlib import Path
 import jinja2
 
 from .fonts import PACKAGE, em_box_drop
+from .geometry import text_width
 
 TEMPLATES = PACKAGE / "templates"
 
@@ -34,5 +35,10 @@ def html_environment(fonts: dict | None = None, override: Path | None = None) ->
 
 
 def docx_environment() -> jinja2.Environment:
-    """Return the environment docxtpl renders with: strict, so a missing field fails loudly."""
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    """Return the environment docxtpl renders with: strict, so a missing field fails loudly.
+
+    Templates may measure a text in characters with `text|em_width` (render/geometry.py).
+    """
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    environment.filters["em_width"] = text_width
+    return environment

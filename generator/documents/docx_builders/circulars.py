@@ -24,11 +24,11 @@ from .common import (
     set_grid,
     tag,
 )
+from .grid import off_the_grid
 from .schedule import (
     CHAR,
     cell_margins,
     numbered_pages,
-    off_the_grid,
     row_properties,
     signature_block,
     title_block,

@@ -15,42 +15,12 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
 from .common import base_document, page_number_footer, set_grid, tag
+from .grid import off_the_grid
 
 CHAR = 15.79  # pt: one 3号 character on the 28-character grid
 COLUMNS = ("序号", "述职人", "党组织", "述职方式", "必答题")
 WIDTHS = (Mm(12), Mm(17.5), Mm(27), Mm(27), Mm(72.5))  # as generator/templates/html/schedule.css
 CELLS = ("{{ s.number }}", "{{ s.name }}", "{{ s.organization }}", "{{ s.mode }}")
-
-
-# The children of w:pPr that must follow w:snapToGrid (ECMA-376 order; Word insists on it).
-AFTER_SNAP_TO_GRID = (
-    "w:spacing",
-    "w:ind",
-    "w:contextualSpacing",
-    "w:mirrorIndents",
-    "w:suppressOverlap",
-    "w:jc",
-    "w:textDirection",
-    "w:textAlignment",
-    "w:textboxTightWrap",
-    "w:outlineLvl",
-    "w:divId",
-    "w:cnfStyle",
-    "w:rPr",
-    "w:sectPr",
-    "w:pPrChange",
-)
-
-
-def off_the_grid(style) -> None:
-    """Let a 4号 style keep its own exact line spacing instead of snapping to the 3号 grid.
-
-    With the page's line grid, LibreOffice (and Word, without this) puts each line of a table
-    cell on the 28.95 pt grid, doubling the table's height.
-    """
-    snap = OxmlElement("w:snapToGrid")
-    snap.set(qn("w:val"), "0")
-    style.element.get_or_add_pPr().insert_element_before(snap, *AFTER_SNAP_TO_GRID)
 
 
 def numbered_pages(doc) -> None:
