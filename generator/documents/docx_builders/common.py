@@ -14,7 +14,7 @@ from datetime import datetime
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -23,6 +23,7 @@ from lxml import etree
 
 from ...render.docx import deterministic_zip
 from ..evaluation_form import SCORE_AREA
+from .grid import off_the_grid
 
 LINE = Pt(28.95)  # 225 mm / 22 lines, as Word's grid gives it (579 twips)
 TEMPLATE_DATE = datetime(2022, 1, 1)  # fixed, so the same script gives the same bytes
@@ -181,7 +182,8 @@ def form_block(doc, form="a.form", label="a.label"):
             f"{{{{ {label} }}}}", style="附件标识"
         ).paragraph_format.page_break_before = True
     doc.add_paragraph("", style="正文")
-    doc.add_paragraph(f"{{{{ {form}.title }}}}", style="标题")
+    title = doc.add_paragraph(f"{{{{ {form}.title }}}}", style="标题")
+    title.paragraph_format.space_after = Mm(4)  # form.css: the table 4 mm below the title
     table = doc.add_table(rows=10, cols=1 + SEED_COLUMNS)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -192,6 +194,7 @@ def form_block(doc, form="a.form", label="a.label"):
         row.height = FORM_ROWS.get(ROW_KINDS.get(name, name))
         for index, cell in enumerate(row.cells):
             cell.width = LABEL_WIDTH if index == 0 else SCORE_WIDTH
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             cell.paragraphs[0].style = doc.styles["表格文字"]
     choose_rows(rows, f"{form}.written")
     header = rows["grades"].cells
@@ -340,6 +343,8 @@ def template_bytes(doc: DocxDocument) -> bytes:
 def build_evaluation_form(fonts) -> DocxDocument:
     """Return the personal 评议表: one form, the secretary's name in its questions."""
     doc = base_document(fonts)
+    for style in ("表格文字", "表注"):
+        off_the_grid(doc.styles[style])
     form_block(doc, form="f", label=None)
     return doc
 
