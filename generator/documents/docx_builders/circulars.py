@@ -14,7 +14,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Emu, Mm, Pt
 
 from .common import (
     add_style,
@@ -24,7 +24,7 @@ from .common import (
     set_grid,
     tag,
 )
-from .grid import off_the_grid
+from .grid import no_autospace, off_the_grid
 from .schedule import (
     CHAR,
     cell_margins,
@@ -38,6 +38,9 @@ from .schedule import (
 PARTICIPATION_WIDTHS = (Mm(26), *[Mm(21.66)] * 6)
 GRADE_WIDTHS = (Mm(12), Mm(56), Mm(17), Mm(19), Mm(13), Mm(39))
 RECTIFICATION_WIDTHS = (Mm(14), Mm(92), Mm(78), Mm(42), Mm(26))
+# An item's row: 9 mm for the text, 1 mm of padding above and below, the 0.75 pt rule
+# (rectification.css), so a page holds as many rows as the PDF's.
+ITEM_ROW = Emu(Mm(9 + 2) + Pt(0.75))
 
 
 def header_style(doc, fonts):
@@ -166,12 +169,13 @@ def rectification_table(doc, header) -> None:
     row_properties(group)
     items.cells[0].paragraphs[0].text = "{%tr for item in g.items %}"
     row_properties(item)
-    item.height, item.height_rule = Mm(9), WD_ROW_HEIGHT_RULE.AT_LEAST
+    item.height, item.height_rule = ITEM_ROW, WD_ROW_HEIGHT_RULE.AT_LEAST
     cells = item.cells
     cells[0].paragraphs[0].text = "{{ item.number }}"
     cells[1].paragraphs[0].text = "{{ item.problem }}"
     cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
     cells[3].paragraphs[0].text = "{{ item.deadline }}"
+    no_autospace(cells[3].paragraphs[0])
     end_items.cells[0].paragraphs[0].text = "{%tr endfor %}"
     end_groups.cells[0].paragraphs[0].text = "{%tr endfor %}"
 
