@@ -233,18 +233,64 @@ def embedded_fonts(pdf_path: Path) -> dict[str, str]:
 # --- LibreOffice, other processes, PDF surgery ----------------------------------------------
 
 
-def convert_with_libreoffice(sources: list[Path], tmp_path: Path) -> Path:
+def font_substitutes(font_map) -> dict[str, tuple[str, bool]]:
+    """Return each official font name of the DOCX → the family of the file the PDF embeds for
+    that role, and whether that file is bold."""
+    from generator.render.fonts import family_name
+
+    substitutes = {}
+    for font in font_map.values():
+        with TTFont(font.file, lazy=True) as program:
+            bold = program["OS/2"].usWeightClass >= 600
+        substitutes[font.docx_name] = (family_name(font.file), bold)
+    return substitutes
+
+
+def fontconfig_file(folder: Path, substitutes: dict[str, tuple[str, bool]]) -> Path:
+    """Write a fontconfig file that gives LibreOffice the shipped fonts (.fonts/) and nothing
+    else, each official name standing for its substitute; return its path.
+
+    Only these fonts and rules count, whatever the machine's own configuration says. (Until
+    `make fonts` installs the product's mapping, the tests write their own here.)
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    rules = []
+    for name, (family, bold) in substitutes.items():
+        weight = '<edit name="weight" mode="assign"><const>bold</const></edit>' if bold else ""
+        rules.append(
+            f'<match target="pattern"><test name="family"><string>{name}</string></test>'
+            f'<edit name="family" mode="assign" binding="strong"><string>{family}</string>'
+            f"</edit>{weight}</match>"
+        )
+    path = folder / "fonts.conf"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f"<dir>{REPO / '.fonts'}</dir>\n<cachedir>{folder / 'cache'}</cachedir>\n"
+        + "\n".join(rules)
+        + "\n</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def convert_with_libreoffice(
+    sources: list[Path], tmp_path: Path, fontconfig: Path | None = None
+) -> Path:
     """Convert DOCX files to PDF with LibreOffice headless; return the folder of the PDFs.
 
     A private profile keeps runs apart; every source must come out as a PDF of the same stem.
+    With a fontconfig file, LibreOffice sees the fonts and substitutions it names.
     """
+    import os
+
     soffice = shutil.which("soffice")
     assert soffice, "soffice (LibreOffice) is not installed; `make test` installs it"
     out = tmp_path / "libreoffice-out"
+    env = {**os.environ, **({"FONTCONFIG_FILE": str(fontconfig)} if fontconfig else {})}
     result = subprocess.run(
         [soffice, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
          "--convert-to", "pdf", "--outdir", str(out), *map(str, sources)],
-        capture_output=True, text=True, timeout=300, check=False,
+        capture_output=True, text=True, timeout=300, check=False, env=env,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     for source in sources:

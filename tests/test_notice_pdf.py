@@ -1,11 +1,15 @@
-"""The 通知's PDF, measured against GB/T 9704-2012 (figures: shared/gbt9704.md).
+"""The 通知 measured against GB/T 9704-2012 (figures: shared/gbt9704.md), as two renderings of
+one context: the PDF WeasyPrint writes, and the DOCX as LibreOffice lays it out with the shipped
+fonts standing for the official ones.
 
-Positions are in mm from the page's top-left corner (tests/layout.py); the PDF sets its lines
-itself, to a tenth of a millimetre.
+Both must meet the standard's measures: the PDF to a tenth of a millimetre where it sets lines
+itself, the DOCX within 1 mm (the word processor sets the lines). Positions are in mm from the
+page's top-left corner (tests/layout.py).
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
@@ -14,7 +18,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from helpers import embedded_fonts
+from helpers import embedded_fonts, font_substitutes
 from layout import (
     BODY_PT,
     BOTTOM,
@@ -64,9 +68,28 @@ def css_roles(font_map) -> RoleOf:
     return role_of
 
 
-@pytest.fixture(scope="module")
-def rendering(rendered_notice, font_map) -> Rendering:
-    return Rendering("weasyprint", rendered_notice.pdf, css_roles(font_map), 0.1)
+def substitute_roles(font_map) -> RoleOf:
+    """LibreOffice embeds the substitute under its own name: FandolFang-Regular,
+    NotoSerifCJKsc-Bold… A role is told by its substitute's family and weight."""
+    substitutes = font_substitutes(font_map)
+    patterns = []
+    for role, font in font_map.items():
+        family, bold = substitutes[font.docx_name]
+        stem = re.sub(r"(CJK)[A-Z]{2}$", r"\1", family.replace(" ", ""))
+        patterns.append((re.compile(rf"{stem}\w*-{'Bold' if bold else 'Regular'}", re.I), role))
+
+    def role_of(name: str) -> str | None:
+        return next((role for pattern, role in patterns if pattern.match(name)), None)
+
+    return role_of
+
+
+@pytest.fixture(scope="module", params=["weasyprint", "libreoffice"])
+def rendering(request, rendered_notice, font_map) -> Rendering:
+    if request.param == "weasyprint":
+        return Rendering("weasyprint", rendered_notice.pdf, css_roles(font_map), 0.1)
+    converted = request.getfixturevalue("libreoffice_notice")
+    return Rendering("libreoffice", converted, substitute_roles(font_map), 1.0)
 
 
 @pytest.fixture(scope="module")
