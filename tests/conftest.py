@@ -14,7 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from helpers import DATA, load_data
+from helpers import (
+    DATA,
+    convert_with_libreoffice,
+    font_substitutes,
+    fontconfig_file,
+    load_data,
+)
+
+ONE_FAMILY = "Noto Sans CJK SC"  # the robustness check's stand-in for every official font
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,28 @@ def rendered_notice(tmp_path_factory) -> RenderedNotice:
     assert notice.pdf in written and notice.pdf.is_file(), written
     assert notice.docx in written and notice.docx.is_file(), written
     return notice
+
+
+@pytest.fixture(scope="session")
+def libreoffice_notice(rendered_notice, tmp_path_factory) -> Path:
+    """The 通知's DOCX as LibreOffice lays it out with `make fonts`'s mapping of the official
+    fonts to the shipped ones."""
+    return _convert_notice(rendered_notice, None, tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def libreoffice_notice_one_family(rendered_notice, font_map, tmp_path_factory) -> Path:
+    """The same with every official font standing for one other family: other metrics."""
+    substitutes = dict.fromkeys(font_substitutes(font_map), (ONE_FAMILY, False))
+    return _convert_notice(rendered_notice, substitutes, tmp_path_factory)
+
+
+def _convert_notice(rendered_notice, substitutes, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("notice-libreoffice")
+    source = folder / "通知.docx"
+    shutil.copyfile(rendered_notice.docx, source)
+    fonts = fontconfig_file(folder / "fontconfig", substitutes) if substitutes else None
+    return convert_with_libreoffice([source], folder, fonts) / "通知.pdf"
 
 
 @pytest.fixture(scope="session")

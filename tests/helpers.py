@@ -29,6 +29,7 @@ SEED = REPO / "docs" / "seed" / "2022年度上海庙镇党组织书记抓基层�
 MENDS = Path(__file__).resolve().parent / "seed_mends.yaml"
 PAGE_NUMBER = re.compile(r"^—\s*\d+\s*—$")
 FONTCONFIG = REPO / ".fonts" / "fonts.conf"  # the official font names → the shipped fonts
+PAGE_NUMBER_FIELD = re.compile(r"^—?\s*—?$")  # a footer's “— PAGE —”: the field has no text
 
 
 def load_data(folder: Path):
@@ -148,14 +149,18 @@ def table_texts(table) -> list[str]:
 
 
 def docx_text(path: Path) -> str:
-    """The body's text, then the 版记 (the last section's footer); no page-number footers."""
+    """The body's text, then the 版记 (the last section's footer); no page numbers."""
     document = docx.Document(str(path))
     body = block_texts(document.element.body)
     last = document.sections[-1]
     assert not last.footer.is_linked_to_previous, "the 版记 section must have its own footer"
-    footers = [block_texts(last.footer._element)]
+    parts = [last.footer]
     if document.settings.odd_and_even_pages_header_footer:
-        footers.append(block_texts(last.even_page_footer._element))
+        parts.append(last.even_page_footer)
+    footers = [
+        [text for text in block_texts(part._element) if not PAGE_NUMBER_FIELD.match(text)]
+        for part in parts
+    ]
     # The 版记 page may be odd or even in a word processor's layout: both footers must be it.
     assert all(
         seedtext.normalise("".join(f)) == seedtext.normalise("".join(footers[0])) for f in footers
@@ -344,22 +349,64 @@ def _same_glyphs(file: Path, drawn: dict[str, int]) -> bool:
 # --- LibreOffice, other processes, PDF surgery ----------------------------------------------
 
 
-def convert_with_libreoffice(sources: list[Path], tmp_path: Path) -> Path:
+def font_substitutes(font_map) -> dict[str, tuple[str, bool]]:
+    """Return each official font name of the DOCX → the family of the file the PDF embeds for
+    that role, and whether that file is bold."""
+    from generator.render.fonts import family_name
+
+    substitutes = {}
+    for font in font_map.values():
+        with TTFont(font.file, lazy=True) as program:
+            bold = program["OS/2"].usWeightClass >= 600
+        substitutes[font.docx_name] = (family_name(font.file), bold)
+    return substitutes
+
+
+def fontconfig_file(folder: Path, substitutes: dict[str, tuple[str, bool]]) -> Path:
+    """Write a fontconfig file that gives LibreOffice the shipped fonts (.fonts/) and nothing
+    else, each official name standing for its substitute; return its path.
+
+    Only these fonts and rules count, whatever the machine's own configuration says: the
+    robustness tests give every official name one other family this way.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    rules = []
+    for name, (family, bold) in substitutes.items():
+        weight = '<edit name="weight" mode="assign"><const>bold</const></edit>' if bold else ""
+        rules.append(
+            f'<match target="pattern"><test name="family"><string>{name}</string></test>'
+            f'<edit name="family" mode="assign" binding="strong"><string>{family}</string>'
+            f"</edit>{weight}</match>"
+        )
+    path = folder / "fonts.conf"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f"<dir>{REPO / '.fonts'}</dir>\n<cachedir>{folder / 'cache'}</cachedir>\n"
+        + "\n".join(rules)
+        + "\n</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def convert_with_libreoffice(
+    sources: list[Path], tmp_path: Path, fontconfig: Path | None = None
+) -> Path:
     """Convert DOCX files to PDF with LibreOffice headless; return the folder of the PDFs.
 
     A private profile keeps runs apart; the official fonts are mapped to the shipped ones by the
-    fontconfig file `make fonts` writes (FONTCONFIG_FILE), whatever the home folder holds; every
-    source must come out as a PDF of the same stem.
+    fontconfig file `make fonts` writes (FONTCONFIG_FILE), whatever the home folder holds, or by
+    `fontconfig` when given; every source must come out as a PDF of the same stem.
     """
     soffice = shutil.which("soffice")
     assert soffice, "soffice (LibreOffice) is not installed; `make test` installs it"
     assert FONTCONFIG.is_file(), f"{FONTCONFIG} is missing: run `make fonts`"
     out = tmp_path / "libreoffice-out"
+    env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig or FONTCONFIG)}
     result = subprocess.run(
         [soffice, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
          "--convert-to", "pdf", "--outdir", str(out), *map(str, sources)],
-        capture_output=True, text=True, timeout=300, check=False,
-        env={**os.environ, "FONTCONFIG_FILE": str(FONTCONFIG)},
+        capture_output=True, text=True, timeout=300, check=False, env=env,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     for source in sources:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import docx
+import pdfplumber
 import pytest
 
 from helpers import (
@@ -24,6 +25,7 @@ from helpers import (
     postscript,
     spaced_digits,
 )
+from layout import BODY_PT, MM, RIGHT
 
 # The kinds that write a DOCX, by pack (a test holds this to the registry).
 DOCX_KINDS = {
@@ -34,12 +36,6 @@ DOCX_KINDS = {
     ),
 }  # fmt: skip
 WITHOUT_PDF = {"report_template"}  # the 述职报告模板 is written over by the secretary: DOCX only
-NOTICE_GEOMETRY = pytest.mark.xfail(
-    strict=False,
-    reason="通知.docx is not yet on the 版心 grid (27 characters a body line in LibreOffice, the "
-    "发文机关标志 and 版记 placed for one set of font metrics): one page more than the PDF; "
-    "issue 13, the 通知's DOCX geometry",
-)
 LETTER_LINES = pytest.mark.xfail(
     strict=False,
     reason="LibreOffice sets 27 characters on a body line (w:spacing -0.2 pt: 28 × 15.8 pt is "
@@ -54,7 +50,15 @@ NO_AUTOSPACE_IN_LIBREOFFICE = pytest.mark.xfail(
     "Asian and non-Asian text, a fifth of an em; Word and WPS honour the switch",
 )
 
-MISMATCHED = {"notice": NOTICE_GEOMETRY, "evaluation_letter": LETTER_LINES}
+HANGS_PUNCTUATION_IN_LIBREOFFICE = pytest.mark.xfail(
+    strict=True,
+    reason="LibreOffice 7.4's DOCX import reads w:overflowPunct inverted (writerfilter "
+    "DomainMapper: `PROP_PARA_IS_HANGING_PUNCTUATION, nIntValue == 0`, while its export writes "
+    "the value as it is): the w:overflowPunct 0 that keeps Word and WPS from hanging punctuation "
+    "past the margin makes LibreOffice hang it",
+)
+
+MISMATCHED = {"evaluation_letter": LETTER_LINES}
 
 
 @dataclass(frozen=True)
@@ -163,3 +167,15 @@ def test_no_space_between_chinese_and_digits(converted, pack):
         key: found for key in DOCX_KINDS[pack] if (found := spaced_digits(converted(key).converted))
     }
     assert not spaced, {key: found[:5] for key, found in spaced.items()}
+
+
+@HANGS_PUNCTUATION_IN_LIBREOFFICE
+def test_no_punctuation_hangs_past_the_margin(libreoffice_notice):
+    with pdfplumber.open(libreoffice_notice) as document:
+        hung = [
+            (page.page_number, char["text"])
+            for page in document.pages
+            for char in page.chars
+            if char["x1"] * MM > RIGHT + 1 and abs(char["size"] - BODY_PT) < 0.1
+        ]
+    assert not hung, hung

@@ -79,7 +79,8 @@ def test_every_run_style_names_its_east_asian_font_with_the_hint(xml):
 
 
 def test_every_template_is_chinese_without_automatic_spacing(xml):
-    """zh-CN in the defaults, the styles and the theme; no space beside digits (“2022年”)."""
+    """zh-CN in the defaults, the styles and the theme; no space beside digits (“2022年”), no
+    punctuation hung past the margin."""
     for name, parts in xml.items():
         defaults = parts["word/styles.xml"].find(f"{W}docDefaults")
         languages = [defaults.find(f"{W}rPrDefault/{W}rPr/{W}lang")]
@@ -89,7 +90,7 @@ def test_every_template_is_chinese_without_automatic_spacing(xml):
             assert language.get(f"{W}val") == language.get(f"{W}eastAsia") == "zh-CN", name
         assert not any(b"ja-JP" in etree.tostring(root) for root in parts.values()), name
         paragraph = defaults.find(f"{W}pPrDefault/{W}pPr")
-        for switch in ("autoSpaceDE", "autoSpaceDN"):
+        for switch in ("overflowPunct", "autoSpaceDE", "autoSpaceDN"):
             assert paragraph.find(f"{W}{switch}").get(f"{W}val") == "0", (name, switch)
 
 

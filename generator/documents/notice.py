@@ -10,7 +10,7 @@ from ..model.campaign import Campaign, Secretary
 from ..model.numerals import chinese_date
 from ..model.paragraph import Paragraph
 from ..render.docx import render_docx
-from ..render.geometry import TITLE_CHARS, signature_indent, title_lines
+from ..render.geometry import TITLE_CHARS, Masthead, signature_indent, title_lines
 from ..render.imprint import ImprintPlacement, place_imprint
 from ..render.pdf import PdfRenderer
 from ..render.templating import html_environment
@@ -35,6 +35,7 @@ class Notice:
     created: str  # PDF metadata: the 成文日期, ISO 8601
     mark: str
     mark_size_pt: float
+    masthead: Masthead
     number: str
     title_lines: list[str]
     addressee: str
@@ -73,11 +74,13 @@ def build_notice(
     }
     form_pair = [blank_forms[role]() for role in campaign.roles_present(secretaries)]
     date = chinese_date(notice.date)
+    mark_size_pt = min(MARK_MAX_PT, round(150 / len(issuer.mark) * 72 / 25.4, 1))
     return Notice(
         author=issuer.name,
         created=notice.date.isoformat(),
         mark=issuer.mark,
-        mark_size_pt=min(MARK_MAX_PT, round(150 / len(issuer.mark) * 72 / 25.4, 1)),
+        mark_size_pt=mark_size_pt,
+        masthead=Masthead(mark_size_pt),
         number=notice.number,
         title_lines=title_lines(notice.title, TITLE_CHARS),
         addressee=f"{notice.addressee}：",

@@ -16,6 +16,7 @@ from ..model.repertoire import Face, Repertoire, RoleFaces
 PACKAGE = Path(__file__).resolve().parent.parent
 REPO_ROOT = PACKAGE.parent  # relative font files are found from here: the checkout's .fonts/
 FONT_MAP_FILE = PACKAGE / "config" / "fonts.yaml"
+USE_TYPO_METRICS = 1 << 7  # OS/2 fsSelection bit 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +109,23 @@ def advances(file: Path) -> dict[int, float]:
         units = font["head"].unitsPerEm
         metrics = font["hmtx"].metrics
         return {code: metrics[glyph][0] / units for code, glyph in font.getBestCmap().items()}
+
+
+@cache
+def em_box_drop(file: Path) -> float:
+    """Return how far (in em) below the top of a line 1 em high the font's em box starts.
+
+    WeasyPrint centres the font's ascent and descent (hhea, or OS/2's typographic ones when the
+    font asks for them) on the line; the em box of a CJK font ends its typographic ascender
+    (0.88 em) above the baseline.
+    """
+    with TTFont(file, lazy=True) as font:
+        units, os2, hhea = font["head"].unitsPerEm, font["OS/2"], font["hhea"]
+        if os2.fsSelection & USE_TYPO_METRICS:
+            ascent, descent = os2.sTypoAscender, -os2.sTypoDescender
+        else:
+            ascent, descent = hhea.ascent, -hhea.descent
+        return ((units - ascent - descent) / 2 + ascent - os2.sTypoAscender) / units
 
 
 def load_font_map(overrides: dict | None = None) -> dict[str, MappedFont]:

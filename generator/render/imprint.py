@@ -2,7 +2,8 @@
 
 The 版记 is positioned at the bottom of the 版心 of the page where the text ends. A first layout
 tells whether that page is even and has room; if not, the 版记 moves to the next even page (a
-blank page between, if need be). Neither the 版记 page nor a blank page carries a page number.
+blank page between, if need be). A blank page carries no page number, nor does the 版记 page after
+it (§7.5); a 版记 page after text is numbered like any other.
 """
 
 from __future__ import annotations
@@ -29,8 +30,8 @@ class ImprintPlacement:
     blank_before: bool
 
     def css(self) -> str:
-        """Return the CSS that puts the 版记 there and drops that page's number."""
-        rules = [NO_NUMBER.format(page=self.page)]
+        """Return the CSS that puts the 版记 there, and drops its page's number after a blank page."""
+        rules = [NO_NUMBER.format(page=self.page)] if self.blank_before else []
         if self.own_page:
             rules.append(OWN_PAGE)
         return "\n".join(rules)

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import jinja2
 
-from .fonts import PACKAGE
+from .fonts import PACKAGE, em_box_drop
+from .geometry import text_width
 
 TEMPLATES = PACKAGE / "templates"
 
@@ -15,7 +16,7 @@ def html_environment(fonts: dict | None = None, override: Path | None = None) ->
     """Return the HTML environment: the user's override folder first, then the shipped templates.
 
     With the font map, templates may call justify(head, text, kind) to set a paragraph line by
-    line (see render/justify.py).
+    line (see render/justify.py), and em_box_drop(role) to place a line by its em box.
     """
     folders = [override] if override and override.is_dir() else []
     environment = jinja2.Environment(
@@ -29,9 +30,15 @@ def html_environment(fonts: dict | None = None, override: Path | None = None) ->
         from .justify import paragraph_setter
 
         environment.globals["justify"] = paragraph_setter(fonts)
+        environment.globals["em_box_drop"] = lambda role: em_box_drop(fonts[role].file)
     return environment
 
 
 def docx_environment() -> jinja2.Environment:
-    """Return the environment docxtpl renders with: strict, so a missing field fails loudly."""
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    """Return the environment docxtpl renders with: strict, so a missing field fails loudly.
+
+    Templates may measure a text in characters with `text|em_width` (render/geometry.py).
+    """
+    environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
+    environment.filters["em_width"] = text_width
+    return environment

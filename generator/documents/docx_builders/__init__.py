@@ -10,12 +10,13 @@ from collections.abc import Callable
 from docx.document import Document
 
 from ...render.fonts import MappedFont
-from . import archive_insert, circulars, common, evaluation_letter, filled_forms, schedule
+from . import archive_insert, circulars, common, evaluation_letter, filled_forms, notice, schedule
 from .common import template_bytes
 
 Builder = Callable[[dict[str, MappedFont]], Document]
 BUILDERS: dict[str, Builder] = {
     **common.TEMPLATES,
+    **notice.TEMPLATES,
     **schedule.TEMPLATES,
     **circulars.TEMPLATES,
     **archive_insert.TEMPLATES,

@@ -16,12 +16,14 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
 from .common import add_style, base_document, set_east_asian_font, set_grid
+from .signature import signature_lines
 
 SIZE = 14  # 4号
 LINE = Pt(21)  # 1.5 lines, as archive.css
 WIDTHS = (Mm(36), Mm(55), Mm(22), Mm(53))  # as archive_insert.css: 166 mm
 HEIGHTS = (Mm(14), Mm(14), Mm(14), Mm(14), Mm(94), Mm(60))  # padding included
 LABELS = ("name", "post", "score", "grade", "opinion", "decision")
+SIDE = 130  # twips: 2.3 mm of cell padding at either side, as archive_insert.css
 
 
 def archive_page(doc) -> None:
@@ -39,8 +41,8 @@ def cell_margins(table) -> None:
     table._tbl.tblPr.append(
         parse_xml(
             f'<w:tblCellMar {nsdecls("w")}><w:top w:w="113" w:type="dxa"/>'
-            '<w:left w:w="130" w:type="dxa"/><w:bottom w:w="113" w:type="dxa"/>'
-            '<w:right w:w="130" w:type="dxa"/></w:tblCellMar>'
+            f'<w:left w:w="{SIDE}" w:type="dxa"/><w:bottom w:w="113" w:type="dxa"/>'
+            f'<w:right w:w="{SIDE}" w:type="dxa"/></w:tblCellMar>'
         )
     )
 
@@ -61,15 +63,9 @@ def fill(cell, text: str, style: str, *, label=None, align=WD_ALIGN_PARAGRAPH.CE
 
 def signature(cell, style: str) -> None:
     """The deciding body centred over the date, the date 4 characters in, room for the seal."""
-    body = cell.add_paragraph("{{ c.signature }}", style=style)
-    body.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    line = sum(width.twips for width in WIDTHS[1:]) - 2 * SIDE
+    body, _ = signature_lines(cell, "c", "date", line=line, char=SIZE * 20, style=style)
     body.paragraph_format.space_before = Mm(20)
-    indent = OxmlElement("w:ind")
-    indent.set(qn("w:right"), f"{{{{ (c.signature_right_em * {SIZE * 20})|int }}}}")
-    body._p.get_or_add_pPr().append(indent)
-    date = cell.add_paragraph("{{ c.date }}", style=style)
-    date.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    date.paragraph_format.right_indent = Pt(4 * SIZE)
 
 
 def insert_table(doc, label) -> None:

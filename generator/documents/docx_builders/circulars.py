@@ -24,11 +24,11 @@ from .common import (
     set_grid,
     tag,
 )
+from .grid import no_autospace, off_the_grid
 from .schedule import (
     CHAR,
     cell_margins,
     numbered_pages,
-    off_the_grid,
     row_properties,
     signature_block,
     title_block,
@@ -38,8 +38,9 @@ from .schedule import (
 PARTICIPATION_WIDTHS = (Mm(26), *[Mm(21.66)] * 6)
 GRADE_WIDTHS = (Mm(12), Mm(56), Mm(17), Mm(19), Mm(13), Mm(39))
 RECTIFICATION_WIDTHS = (Mm(14), Mm(92), Mm(78), Mm(42), Mm(26))
-# An item row as tall as the PDF's: a 9 mm cell, 1 mm padding above and below, a 0.75 pt rule.
-ITEM_ROW = Emu(Mm(9 + 2 * 1) + Pt(0.75))
+# An item's row: 9 mm for the text, 1 mm of padding above and below, the 0.75 pt rule
+# (rectification.css), so a page holds as many rows as the PDF's.
+ITEM_ROW = Emu(Mm(9 + 2) + Pt(0.75))
 
 
 def header_style(doc, fonts):
@@ -174,6 +175,7 @@ def rectification_table(doc, header) -> None:
     cells[1].paragraphs[0].text = "{{ item.problem }}"
     cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
     cells[3].paragraphs[0].text = "{{ item.deadline }}"
+    no_autospace(cells[3].paragraphs[0])
     end_items.cells[0].paragraphs[0].text = "{%tr endfor %}"
     end_groups.cells[0].paragraphs[0].text = "{%tr endfor %}"
 

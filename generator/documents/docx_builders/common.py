@@ -6,7 +6,6 @@ style (正文, 一级标题, …) with the official font set for East Asian text
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 import zipfile
@@ -15,9 +14,8 @@ from xml.sax.saxutils import quoteattr
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -27,6 +25,7 @@ from lxml import etree
 from ...render.docx import deterministic_zip
 from ...render.fonts import MappedFont
 from ..evaluation_form import SCORE_AREA
+from .grid import off_the_grid
 
 LINE = Pt(28.95)  # 225 mm / 22 lines, as Word's grid gives it (579 twips)
 TEMPLATE_DATE = datetime(2022, 1, 1)  # fixed, so the same script gives the same bytes
@@ -39,12 +38,12 @@ SCORE_WIDTH = Mm(SCORE_AREA / SEED_COLUMNS)
 BOX_SPACES = "\u3000" * 4  # the written-score box of a blank form: framed ideographic spaces
 LANGUAGE = "zh-CN"
 FONT_FAMILIES = {"黑体": "swiss"}  # the font table's generic family: 黑体 is sans, the rest serif
-# The children of w:pPr that follow w:autoSpaceDN (ECMA-376 order).
-AFTER_AUTO_SPACE = (
-    "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-    "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-    "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
-    "w:pPrChange",
+# The children of w:pPr that follow w:overflowPunct (ECMA-376 order).
+AFTER_OVERFLOW_PUNCT = (
+    "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+    "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
 )  # fmt: skip
 
 
@@ -76,13 +75,15 @@ def set_language(element_rpr) -> None:
     language.set(qn("w:eastAsia"), LANGUAGE)
 
 
-def no_auto_space(element_ppr) -> None:
-    """Switch off the extra space word processors put between Chinese and Latin text or digits
-    (“2022 年”): GB/T 9704 text sits on the character grid, as the PDF sets it."""
-    for name in ("w:autoSpaceDE", "w:autoSpaceDN"):
+def set_lines_as_the_pdf(element_ppr) -> None:
+    """Break lines as the PDF does: no extra space between Chinese and Latin text or digits
+    (“2022 年”), and no punctuation hanging past the right margin (a line's last “，” goes to the
+    next line with the character before it), so the text keeps to the 版心's 28 characters."""
+    for name in ("w:overflowPunct", "w:autoSpaceDE", "w:autoSpaceDN"):
         switch = OxmlElement(name)
         switch.set(qn("w:val"), "0")
-        element_ppr.insert_element_before(switch, *AFTER_AUTO_SPACE)
+        order = ("w:overflowPunct", *AFTER_OVERFLOW_PUNCT)
+        element_ppr.insert_element_before(switch, *order[order.index(name) + 1 :])
 
 
 def font_table(fonts: dict[str, MappedFont]) -> bytes:
@@ -146,7 +147,7 @@ def base_document(fonts):
     default_rpr.insert_element_before(
         parse_xml(f'<w:spacing {nsdecls("w")} w:val="-4"/>'), "w:w", "w:kern", "w:position", "w:sz"
     )
-    no_auto_space(defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")))
+    set_lines_as_the_pdf(defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")))
     font_table_part(doc)._blob = font_table(fonts)
     normal = doc.styles["Normal"]
     normal.font.size = Pt(16)
@@ -250,7 +251,8 @@ def form_block(doc, form="a.form", label="a.label"):
             f"{{{{ {label} }}}}", style="附件标识"
         ).paragraph_format.page_break_before = True
     doc.add_paragraph("", style="正文")
-    doc.add_paragraph(f"{{{{ {form}.title }}}}", style="标题")
+    title = doc.add_paragraph(f"{{{{ {form}.title }}}}", style="标题")
+    title.paragraph_format.space_after = Mm(4)  # form.css: the table 4 mm below the title
     table = doc.add_table(rows=10, cols=1 + SEED_COLUMNS)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -261,6 +263,7 @@ def form_block(doc, form="a.form", label="a.label"):
         row.height = FORM_ROWS.get(ROW_KINDS.get(name, name))
         for index, cell in enumerate(row.cells):
             cell.width = LABEL_WIDTH if index == 0 else SCORE_WIDTH
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             cell.paragraphs[0].style = doc.styles["表格文字"]
     choose_rows(rows, f"{form}.written")
     header = rows["grades"].cells
@@ -378,176 +381,12 @@ def loop_row(row, loop: str, cell_text: str) -> None:
         cell._tc.getparent().remove(cell._tc)
 
 
-def imprint_footer(footer, styles):
-    """Put the 版记 in the last section's footer, its last rule on the 版心's bottom edge.
-
-    A footer, unlike a floating table, stays at the foot of the page in Word, WPS and
-    LibreOffice alike, and the 版记 page then needs no page-number footer of its own.
-    """
-    footer.is_linked_to_previous = False
-    table = footer.add_table(rows=2, cols=2, width=Mm(156))
-    table.autofit = False
-    set_grid(table, [Mm(78), Mm(78)])
-    copy_row, printed_row = table.rows
-    copy_cell = copy_row.cells[0].merge(copy_row.cells[1])
-    copy_cell.paragraphs[0].text = "{{ n.copy_to }}"
-    left, right = printed_row.cells
-    left.paragraphs[0].text, right.paragraphs[0].text = "{{ n.printed_by }}", "{{ n.printed_on }}"
-    right.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for row in table.rows:
-        for cell in row.cells:
-            cell.width = Mm(78)
-            for paragraph in cell.paragraphs:
-                paragraph.style = styles["版记"]
-                paragraph.paragraph_format.left_indent = Pt(14)
-                paragraph.paragraph_format.right_indent = Pt(14)
-    set_cell_border(copy_cell, top=8, bottom=6, left=0, right=0)
-    for cell in printed_row.cells:
-        set_cell_border(cell, top=6, bottom=8, left=0, right=0)
-    closing = footer.paragraphs[0]
-    table._tbl.addnext(closing._p)  # a footer ends with a paragraph: keep it, 1 pt high
-    tiny(closing)
-    fix_copy_row_tag(table)
-
-
-def fix_copy_row_tag(table):
-    """Move the {%tr if %} / {%tr endif %} tags into rows of their own around the 抄送 row."""
-    rows = table._tbl.findall(qn("w:tr"))
-    for text, anchor, where in (
-        ("{%tr if n.copy_to %}", rows[0], "before"),
-        ("{%tr endif %}", rows[0], "after"),
-    ):
-        row = copy.deepcopy(rows[0])
-        for t in row.iter(qn("w:t")):
-            t.text = ""
-        next(row.iter(qn("w:t"))).text = text
-        (anchor.addprevious if where == "before" else anchor.addnext)(row)
-
-
-def tiny(paragraph):
-    """Make a structural paragraph (a section break) too small to push content to a new page."""
-    paragraph.paragraph_format.line_spacing = Pt(1)
-    paragraph.paragraph_format.first_line_indent = Pt(0)
-    for run in paragraph.runs:
-        run.font.size = Pt(1)
-    rpr = paragraph._p.get_or_add_pPr()
-    rpr.append(parse_xml(f'<w:rPr {nsdecls("w")}><w:sz w:val="2"/></w:rPr>'))
-
-
-def build_notice(fonts) -> DocxDocument:
-    doc = base_document(fonts)
-    doc.add_paragraph("", style="正文").paragraph_format.space_before = Mm(24.5)
-    mark = doc.add_paragraph(style="发文机关标志")
-    mark.add_run("{{ n.mark }}").font.size = Pt(38.5)  # placeholder, templated below
-    doc.add_paragraph("", style="正文")
-    doc.add_paragraph("", style="正文")
-    number = doc.add_paragraph("{{ n.number }}", style="发文字号")
-    number.paragraph_format.space_after = Mm(4)
-    pPr = number._p.get_or_add_pPr()
-    pPr.append(
-        parse_xml(
-            f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="12" w:space="1" '
-            'w:color="E60000"/></w:pBdr>'
-        )
-    )
-    doc.add_paragraph("", style="正文")
-    doc.add_paragraph("", style="正文")
-    tag(doc, "{%p for line in n.title_lines %}")
-    doc.add_paragraph("{{ line }}", style="标题")
-    tag(doc, "{%p endfor %}")
-    doc.add_paragraph("", style="正文")
-    doc.add_paragraph("{{ n.addressee }}", style="主送机关")
-    doc.add_paragraph("{{ n.sentence }}", style="正文")
-    doc.add_paragraph("", style="正文")
-    tag(doc, "{%p for line in n.plan_title_lines %}")
-    doc.add_paragraph("{{ line }}", style="标题").paragraph_format.keep_with_next = True
-    tag(doc, "{%p endfor %}")
-    doc.add_paragraph("", style="正文")
-    tag(doc, "{%p for p in n.plan %}")
-    tag(doc, "{%p if p.kind == 'h1' %}")
-    doc.add_paragraph(
-        "{{ p.head }}{{ p.text }}", style="一级标题"
-    ).paragraph_format.keep_with_next = True
-    tag(doc, "{%p elif p.kind == 'h2' %}")
-    lead = doc.add_paragraph(style="正文")
-    lead.add_run("{{ p.head }}", style="楷体引题")
-    lead.add_run("{{ p.text }}")
-    tag(doc, "{%p else %}")
-    doc.add_paragraph("{{ p.text }}", style="正文")
-    tag(doc, "{%p endif %}")
-    tag(doc, "{%p endfor %}")
-    doc.add_paragraph("", style="正文")
-    tag(doc, "{%p for name in n.attachment_names %}")
-    note = doc.add_paragraph(
-        "{% if loop.first %}{{ n.attachment_intro }}{% endif %}{{ name }}", style="正文"
-    )
-    note.paragraph_format.first_line_indent = Pt(-3 * 15.79)
-    note.paragraph_format.left_indent = Pt(5 * 15.79)
-    tag(doc, "{%p endfor %}")
-    doc.add_paragraph("", style="正文")
-    doc.add_paragraph("", style="正文")
-    signature = doc.add_paragraph("{{ n.signature }}", style="署名")
-    signature.paragraph_format.right_indent = Pt(777)  # placeholder, templated below
-    signature.paragraph_format.keep_with_next = True
-    doc.add_paragraph("{{ n.date }}", style="署名").paragraph_format.right_indent = Pt(4 * 15.79)
-    tag(doc, "{%p for a in n.attachments[:-1] %}")
-    tables = [form_block(doc)]
-    tag(doc, "{%p endfor %}")
-    main_section_break = tag(doc, "")
-    tag(doc, "{%p set a = n.attachments[-1] %}")
-    last_label = form_block(doc)
-    tables.append(last_label)
-    own_page_break = tag(doc, "")
-    tiny(doc.add_paragraph("", style="正文"))
-    # Sections: the main one, with page numbers; the last one, the 版记 page, without.
-    main = doc.sections[0]
-    page_number_footer(main.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right_indent")
-    page_number_footer(main.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left_indent")
-    last = doc.add_section(WD_SECTION.NEW_PAGE)
-    last.footer_distance = Mm(35)
-    for footer in (last.footer, last.even_page_footer):
-        imprint_footer(footer, doc.styles)
-    main_sectPr = doc.element.body.findall(".//" + qn("w:pPr") + "/" + qn("w:sectPr"))[-1]
-    holder = main_sectPr.getparent().getparent()
-    holder.getparent().remove(holder)
-    for paragraph, condition in (
-        (main_section_break, "not n_layout.own_page"),
-        (own_page_break, "n_layout.own_page"),
-    ):
-        paragraph._p.addprevious(
-            parse_xml(f"<w:p {nsdecls('w')}><w:r><w:t>{{%p if {condition} %}}</w:t></w:r></w:p>")
-        )
-        paragraph._p.get_or_add_pPr().append(copy.deepcopy(main_sectPr))
-        tiny(paragraph)
-        paragraph._p.addnext(
-            parse_xml(f"<w:p {nsdecls('w')}><w:r><w:t>{{%p endif %}}</w:t></w:r></w:p>")
-        )
-    last_type = last._sectPr.find(qn("w:type"))
-    if last_type is None:
-        last_type = OxmlElement("w:type")
-        last._sectPr.insert(0, last_type)
-    last_type.set(qn("w:val"), "PLACEHOLDER_SECTION_START")
-    return doc
-
-
-def templated(xml: str) -> str:
-    """Turn the placeholders python-docx cannot write into Jinja expressions."""
-    return (
-        xml.replace('w:right="15540"', 'w:right="{{ (n.signature_right_em * 315.8)|int }}"')
-        .replace(
-            'w:val="PLACEHOLDER_SECTION_START"',
-            "w:val=\"{{ 'evenPage' if n_layout.own_page else 'nextPage' }}\"",
-        )
-        .replace('w:val="77"', 'w:val="{{ (n.mark_size_pt * 2)|int }}"')
-    )
-
-
 THEME_FONT = re.compile(rb'\s+w:(?:asciiTheme|hAnsiTheme|eastAsiaTheme|cstheme)="[^"]*"')
 EMPTY_FONTS = re.compile(rb"<w:rFonts\s*/>")  # a style's fonts, once only theme fonts
 
 
 def template_bytes(doc: DocxDocument) -> bytes:
-    """Return the document's bytes with its placeholders replaced by Jinja expressions.
+    """Return the document's bytes, deterministic.
 
     The built-in styles of python-docx's default template (Heading 1–9, Title, Subtitle, the
     table styles; in styles.xml and stylesWithEffects.xml) name theme fonts (w:eastAsiaTheme,
@@ -562,7 +401,6 @@ def template_bytes(doc: DocxDocument) -> bytes:
     doc.save(buffer)
     with zipfile.ZipFile(buffer) as zin:
         entries = {name: zin.read(name) for name in zin.namelist()}
-    entries["word/document.xml"] = templated(entries["word/document.xml"].decode()).encode()
     for name in entries:
         if name.startswith("word/") and name.endswith(".xml"):
             entries[name] = EMPTY_FONTS.sub(b"", THEME_FONT.sub(b"", entries[name]))
@@ -575,8 +413,10 @@ def template_bytes(doc: DocxDocument) -> bytes:
 def build_evaluation_form(fonts) -> DocxDocument:
     """Return the personal 评议表: one form, the secretary's name in its questions."""
     doc = base_document(fonts)
+    for style in ("表格文字", "表注"):
+        off_the_grid(doc.styles[style])
     form_block(doc, form="f", label=None)
     return doc
 
 
-TEMPLATES = {"notice.docx": build_notice, "evaluation_form.docx": build_evaluation_form}
+TEMPLATES = {"evaluation_form.docx": build_evaluation_form}

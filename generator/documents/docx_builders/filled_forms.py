@@ -33,7 +33,8 @@ from .common import (
     tag,
     written_box,
 )
-from .schedule import cell_margins, numbered_pages, off_the_grid, row_properties
+from .grid import off_the_grid
+from .schedule import cell_margins, numbered_pages, row_properties
 
 SHEET_COLUMNS = [Mm(LABEL_WIDTH)] + [SCORE_WIDTH] * SEED_COLUMNS
 # The sheet's rows: the written-score rows as high as the tick rows they stand for.

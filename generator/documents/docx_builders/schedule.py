@@ -11,46 +11,17 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
+from docx.oxml.ns import nsdecls
 from docx.shared import Mm, Pt
 
 from .common import base_document, page_number_footer, set_east_asian_font, set_grid, tag
+from .grid import off_the_grid, text_width
+from .signature import signature_lines
 
 CHAR = 15.79  # pt: one 3号 character on the 28-character grid
 COLUMNS = ("序号", "述职人", "党组织", "述职方式", "必答题")
 WIDTHS = (Mm(12), Mm(17.5), Mm(27), Mm(27), Mm(72.5))  # as generator/templates/html/schedule.css
 CELLS = ("{{ s.number }}", "{{ s.name }}", "{{ s.organization }}", "{{ s.mode }}")
-
-
-# The children of w:pPr that must follow w:snapToGrid (ECMA-376 order; Word insists on it).
-AFTER_SNAP_TO_GRID = (
-    "w:spacing",
-    "w:ind",
-    "w:contextualSpacing",
-    "w:mirrorIndents",
-    "w:suppressOverlap",
-    "w:jc",
-    "w:textDirection",
-    "w:textAlignment",
-    "w:textboxTightWrap",
-    "w:outlineLvl",
-    "w:divId",
-    "w:cnfStyle",
-    "w:rPr",
-    "w:sectPr",
-    "w:pPrChange",
-)
-
-
-def off_the_grid(style) -> None:
-    """Let a 4号 style keep its own exact line spacing instead of snapping to the 3号 grid.
-
-    With the page's line grid, LibreOffice (and Word, without this) puts each line of a table
-    cell on the 28.95 pt grid, doubling the table's height.
-    """
-    snap = OxmlElement("w:snapToGrid")
-    snap.set(qn("w:val"), "0")
-    style.element.get_or_add_pPr().insert_element_before(snap, *AFTER_SNAP_TO_GRID)
 
 
 def numbered_pages(doc) -> None:
@@ -60,22 +31,12 @@ def numbered_pages(doc) -> None:
     page_number_footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left_indent")
 
 
-def right_indent_from(paragraph, expression: str) -> None:
-    """Give a paragraph a right indent that docxtpl computes (python-docx cannot write Jinja)."""
-    indent = OxmlElement("w:ind")
-    indent.set(qn("w:right"), f"{{{{ ({expression} * {CHAR * 20:.1f})|int }}}}")
-    paragraph._p.get_or_add_pPr().append(indent)
-
-
 def signature_block(doc, context: str, date_field: str) -> None:
     """Add two blank lines, the 署名 centred over the date, the date 4 characters in."""
     for _ in range(2):
         doc.add_paragraph("", style="正文").paragraph_format.keep_with_next = True
-    signature = doc.add_paragraph(f"{{{{ {context}.signature }}}}", style="署名")
-    signature.paragraph_format.keep_with_next = True
-    right_indent_from(signature, f"{context}.signature_right_em")
-    date = doc.add_paragraph(f"{{{{ {context}.{date_field} }}}}", style="署名")
-    date.paragraph_format.right_indent = Pt(4 * CHAR)
+    width = text_width(doc.sections[0])
+    signature_lines(doc, context, date_field, line=width, char=CHAR * 20)
 
 
 def body_paragraphs(doc, paragraphs: str) -> None:
