@@ -36,13 +36,6 @@ DOCX_KINDS = {
     ),
 }  # fmt: skip
 WITHOUT_PDF = {"report_template"}  # the 述职报告模板 is written over by the secretary: DOCX only
-LETTER_LINES = pytest.mark.xfail(
-    strict=False,
-    reason="LibreOffice sets 27 characters on a body line (w:spacing -0.2 pt: 28 × 15.8 pt is "
-    "wider than the 156 mm 版心; the 版心 grid of issue 13) and a fifth of an em between hanzi "
-    "and digits (see test_no_space_between_chinese_and_digits): a 综合评价意见 that fills its "
-    "second page (s07, s09, s13) runs to a third",
-)
 NO_AUTOSPACE_IN_LIBREOFFICE = pytest.mark.xfail(
     strict=True,
     reason="LibreOffice 7.4's DOCX import ignores w:autoSpaceDE/w:autoSpaceDN (writerfilter "
@@ -57,8 +50,6 @@ HANGS_PUNCTUATION_IN_LIBREOFFICE = pytest.mark.xfail(
     "the value as it is): the w:overflowPunct 0 that keeps Word and WPS from hanging punctuation "
     "past the margin makes LibreOffice hang it",
 )
-
-MISMATCHED = {"evaluation_letter": LETTER_LINES}
 
 
 @dataclass(frozen=True)
@@ -129,13 +120,7 @@ def test_every_docx_kind_is_converted():
 
 
 @pytest.mark.parametrize(
-    "key",
-    [
-        pytest.param(key, marks=MISMATCHED[key]) if key in MISMATCHED else key
-        for keys in DOCX_KINDS.values()
-        for key in keys
-        if key not in WITHOUT_PDF
-    ],
+    "key", [key for keys in DOCX_KINDS.values() for key in keys if key not in WITHOUT_PDF]
 )
 def test_libreoffice_gives_the_pdf_s_page_count(converted, key):
     document = converted(key)

@@ -14,7 +14,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
-from docx.shared import Emu, Mm, Pt
+from docx.shared import Emu, Mm, Pt, Twips
 
 from .common import (
     add_style,
@@ -24,9 +24,8 @@ from .common import (
     set_grid,
     tag,
 )
-from .grid import no_autospace, off_the_grid
+from .grid import grid_styles, off_the_grid, type_area_grid
 from .schedule import (
-    CHAR,
     cell_margins,
     numbered_pages,
     row_properties,
@@ -79,7 +78,7 @@ def data_table(doc, widths, table: str, header, *, left_last: bool = False) -> N
 def build_official_letter(fonts):
     """Return the template of a 通报 or 报告 (context `c`, an OfficialLetter)."""
     doc = base_document(fonts)
-    off_the_grid(doc.styles["表格文字"])
+    grid = grid_styles(doc)
     header = header_style(doc, fonts)
     title_block(doc, "c.title_lines")
     doc.add_paragraph("", style="正文")
@@ -107,8 +106,8 @@ def build_official_letter(fonts):
     doc.add_paragraph("", style="正文").paragraph_format.keep_with_next = True
     note = doc.add_paragraph("{{ c.attachment_note }}", style="正文").paragraph_format
     note.keep_with_next = True
-    note.first_line_indent = Pt(-3 * CHAR)  # “附件：” hangs; a wrapped line aligns with the name
-    note.left_indent = Pt(5 * CHAR)
+    note.first_line_indent = -Twips(grid.cells(3))  # “附件：” hangs; a wrapped line aligns
+    note.left_indent = Twips(grid.cells(5))  # with the name
     tag(doc, "{%p endif %}")
     signature_block(doc, "c", "date")
     tag(doc, "{%p if c.remark %}")
@@ -122,6 +121,7 @@ def build_official_letter(fonts):
     data_table(doc, GRADE_WIDTHS, "a.table", header, left_last=True)
     tag(doc, "{%p endfor %}")
     numbered_pages(doc)
+    type_area_grid(doc)
     return doc
 
 
@@ -175,7 +175,6 @@ def rectification_table(doc, header) -> None:
     cells[1].paragraphs[0].text = "{{ item.problem }}"
     cells[1].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT
     cells[3].paragraphs[0].text = "{{ item.deadline }}"
-    no_autospace(cells[3].paragraphs[0])
     end_items.cells[0].paragraphs[0].text = "{%tr endfor %}"
     end_groups.cells[0].paragraphs[0].text = "{%tr endfor %}"
 

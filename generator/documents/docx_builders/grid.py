@@ -19,8 +19,11 @@ import math
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Twips
 
 LINES, CHARACTERS = 22, 28
+OWN_WIDTHS = ("发文机关标志", "标题", "表格文字", "表注", "版记", "页码")  # not 3号: off the grid
+INDENTED = ("正文", "一级标题")  # the first line 2 characters in
 
 # The children of w:pPr that must follow w:snapToGrid (ECMA-376 order; Word insists on it).
 AFTER_SNAP_TO_GRID = (
@@ -40,8 +43,6 @@ AFTER_SNAP_TO_GRID = (
     "w:sectPr",
     "w:pPrChange",
 )
-# The children of w:pPr that follow w:autoSpaceDN.
-AFTER_AUTOSPACE = ("w:bidi", "w:adjustRightInd", "w:snapToGrid")
 # The children of w:rPr that follow w:spacing, and those that follow w:w.
 AFTER_W = (
     "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd",
@@ -60,16 +61,6 @@ def off_the_grid(style) -> None:
     snap = OxmlElement("w:snapToGrid")
     snap.set(qn("w:val"), "0")
     style.element.get_or_add_pPr().insert_element_before(snap, *AFTER_SNAP_TO_GRID)
-
-
-def no_autospace(paragraph) -> None:
-    """Add no space between the paragraph's Chinese characters and its digits, so that a date
-    is as wide as its characters (“2022年11月28日”: 7) in Word and LibreOffice alike."""
-    properties = paragraph._p.get_or_add_pPr()
-    for name in ("w:autoSpaceDE", "w:autoSpaceDN"):
-        element = OxmlElement(name)
-        element.set(qn("w:val"), "0")
-        properties.insert_element_before(element, *AFTER_AUTOSPACE, *AFTER_SNAP_TO_GRID)
 
 
 def run_property(rpr, name: str, value: int) -> None:
@@ -151,4 +142,16 @@ def type_area_grid(doc) -> Grid:
     defaults = doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault"))
     run_property(defaults.find(qn("w:rPr")), "w:spacing", 0)
     run_property(defaults.find(qn("w:rPr")), "w:w", grid.scale)
+    return grid
+
+
+def grid_styles(doc) -> Grid:
+    """Take the styles of other sizes off the grid, their characters at their own widths; indent
+    the first lines by two whole cells; return the grid `type_area_grid` will set."""
+    grid = Grid(doc)
+    for name in OWN_WIDTHS:
+        off_the_grid(doc.styles[name])
+        natural_widths(doc.styles[name])
+    for name in INDENTED:
+        doc.styles[name].paragraph_format.first_line_indent = Twips(grid.cells(2))
     return grid

@@ -15,10 +15,10 @@ from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Emu, Mm, Pt, Twips
+from docx.shared import Emu, Mm, Pt
 
 from .common import base_document, form_block, page_number_footer, set_cell_border, set_grid, tag
-from .grid import Grid, natural_widths, off_the_grid, text_width, type_area_grid
+from .grid import Grid, grid_styles, text_width, type_area_grid
 from .signature import signature_lines
 
 # The children of w:pPr that follow w:pBdr (ECMA-376 order; Word insists on it).
@@ -29,8 +29,6 @@ AFTER_BORDERS = (
     "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
     "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange",
 )  # fmt: skip
-OWN_WIDTHS = ("发文机关标志", "标题", "表格文字", "表注", "版记", "页码")  # not 3号: off the grid
-INDENTED = ("正文", "一级标题")  # the first line 2 characters in
 MASTHEAD = "n.masthead.docx"
 BOTTOM_MARGIN = Mm(35)  # the 版心's bottom edge above the page's
 FOOTER = Mm(23)  # the footer's foot above the page's: the page number's 14 pt line, 7 mm below
@@ -47,16 +45,6 @@ def spacing(paragraph, **values: str) -> None:
     element = paragraph._p.get_or_add_pPr().get_or_add_spacing()
     for name, value in values.items():
         element.set(qn(f"w:{name}"), value)
-
-
-def notice_styles(doc, grid: Grid) -> None:
-    """Take the styles of other sizes off the grid, their characters at their own widths; indent
-    the first lines by two whole cells."""
-    for name in OWN_WIDTHS:
-        off_the_grid(doc.styles[name])
-        natural_widths(doc.styles[name])
-    for name in INDENTED:
-        doc.styles[name].paragraph_format.first_line_indent = Twips(grid.cells(2))
 
 
 def masthead(doc) -> None:
@@ -136,8 +124,7 @@ def signature(doc, grid: Grid) -> None:
 def build_notice(fonts) -> DocxDocument:
     """Return the 通知's template: the 版头, the body, the 附件, the 版记 on an even page."""
     doc = base_document(fonts)
-    grid = Grid(doc)
-    notice_styles(doc, grid)
+    grid = grid_styles(doc)
     masthead(doc)
     doc.add_paragraph("", style="正文")
     doc.add_paragraph("", style="正文")

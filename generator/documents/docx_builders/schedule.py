@@ -15,10 +15,9 @@ from docx.oxml.ns import nsdecls
 from docx.shared import Mm, Pt
 
 from .common import base_document, page_number_footer, set_east_asian_font, set_grid, tag
-from .grid import off_the_grid, text_width
+from .grid import Grid, grid_styles, text_width, type_area_grid
 from .signature import signature_lines
 
-CHAR = 15.79  # pt: one 3号 character on the 28-character grid
 COLUMNS = ("序号", "述职人", "党组织", "述职方式", "必答题")
 WIDTHS = (Mm(12), Mm(17.5), Mm(27), Mm(27), Mm(72.5))  # as generator/templates/html/schedule.css
 CELLS = ("{{ s.number }}", "{{ s.name }}", "{{ s.organization }}", "{{ s.mode }}")
@@ -36,7 +35,7 @@ def signature_block(doc, context: str, date_field: str) -> None:
     for _ in range(2):
         doc.add_paragraph("", style="正文").paragraph_format.keep_with_next = True
     width = text_width(doc.sections[0])
-    signature_lines(doc, context, date_field, line=width, char=CHAR * 20)
+    signature_lines(doc, context, date_field, line=width, char=Grid(doc).cell)
 
 
 def body_paragraphs(doc, paragraphs: str) -> None:
@@ -123,8 +122,7 @@ def schedule_notes(doc) -> None:
 def build_schedule(fonts):
     """Return the template of the 述职安排 (context `c`, generator/documents/schedule.py)."""
     doc = base_document(fonts)
-    for style in ("表格文字", "表注"):
-        off_the_grid(doc.styles[style])
+    grid_styles(doc)
     header_style = doc.styles.add_style("表头文字", WD_STYLE_TYPE.CHARACTER)
     set_east_asian_font(header_style.element.get_or_add_rPr(), fonts["黑体"].docx_name)
     title_block(doc, "c.title_lines")
@@ -134,6 +132,7 @@ def build_schedule(fonts):
     schedule_notes(doc)
     signature_block(doc, "c", "date")
     numbered_pages(doc)
+    type_area_grid(doc)
     return doc
 
 
@@ -153,6 +152,7 @@ def boxed(paragraph) -> None:
 def build_report(fonts):
     """Return the template of one 述职报告模板 (context `r`, generator/documents/report_template.py)."""
     doc = base_document(fonts)
+    grid_styles(doc)
     tag(doc, "{%p for note in r.notes %}")
     boxed(doc.add_paragraph("{{ note }}", style="正文"))
     tag(doc, "{%p endfor %}")
@@ -178,6 +178,7 @@ def build_report(fonts):
     tag(doc, "{%p endfor %}")
     signature_block(doc, "r", "date_line")
     numbered_pages(doc)
+    type_area_grid(doc)
     return doc
 
 

@@ -13,7 +13,6 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
 
 from ...render.geometry import SIGNATURE_RIGHT
-from .grid import no_autospace
 
 
 def centre_tab(paragraph, expression: str) -> None:
@@ -38,7 +37,6 @@ def signature_lines(container, context: str, date_field: str, *, line: int, char
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
         paragraph.paragraph_format.first_line_indent = Pt(0)
         centre_tab(paragraph, position)
-        no_autospace(paragraph)
         lines.append(paragraph)
     lines[0].paragraph_format.keep_with_next = True
     return lines
