@@ -12,6 +12,8 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 
+from generator.model.ballot_code import LAYOUT_VERSION
+
 from helpers import DATA
 
 MM = 72 / 25.4
@@ -76,8 +78,11 @@ def test_every_registered_serial_is_printed_once_with_its_secretary_and_source(f
             assert len(codes) == 1, f"{path.name}: no QR code where the layout file says"
             decoded.append(codes[0].text)
     fields = [text.split("|") for text in decoded]
-    assert all(f[0] == "SZPY" and f[1] == str(data.campaign.year) and f[5] == mark for f in fields)
-    printed = Counter((f[2], f[3], f[4]) for f in fields)
+    assert all(
+        f[0] == "SZPY" and f[1] == str(LAYOUT_VERSION) and f[2] == str(data.campaign.year)
+        and f[6] == mark for f in fields
+    )  # fmt: skip
+    printed = Counter((f[3], f[4], f[5]) for f in fields)
     issued = Counter(
         (r["ballot_id"], r["secretary_id"], r["source"]) for r in register(forms_out / "out")
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..model.ballot_code import LAYOUT_VERSION, PAYLOAD
 from ..model.campaign import Scale
 from ..render.fitting import fit
 from ..render.geometry import PAGE, Box
@@ -34,7 +35,6 @@ TITLE_SIZE = 20.0  # pt: the title's largest size
 TITLE_TOP, TITLE_HEIGHT = 58.0, 12.0
 WRITTEN_BOX = (36.0, 16.0)  # mm: the box a score on a wide scale is written in
 UNIT_WIDTH = 8.0  # mm: 分, after that box
-QR_PAYLOAD = "SZPY|{year}|{serial}|{secretary_id}|{source}|{fingerprint}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,9 +267,10 @@ def layout_description(layouts: dict[str, SheetLayout], scale: Scale) -> dict:
     scanner sends such sheets to a person).
     """
     return {
+        "layout_version": LAYOUT_VERSION,
         "units": "mm, from the top-left corner of the page",
         "page": list(PAGE),
-        "qr_payload": QR_PAYLOAD,
+        "qr_payload": PAYLOAD,
         "scale": {"min": scale.low, "max": scale.high},
         "kinds": {kind: _kind_description(layout) for kind, layout in layouts.items()},
     }

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from ..model.ballot_code import LAYOUT_VERSION, BallotCode
 from ..model.campaign import Campaign, Secretary
 from ..render.stamp import Stamp, stamped_booklet
 from ..render.templating import html_environment
-from .ballot_sheet import QR_PAYLOAD, SheetLayout, layout_css, layout_description, sheet_layout
+from .ballot_sheet import SheetLayout, layout_css, layout_description, sheet_layout
 from .context import FormsContext
 from .evaluation_form import EvaluationForm, personal_form
 from .kind import Document, Kind
@@ -67,13 +68,14 @@ def booklets(context: FormsContext, batch: Sequence[Secretary]) -> Iterator[Docu
         if ballot.secretary_id not in wanted:
             continue
         page = page_of[(ballot.secretary_id, ballot.source)]
-        payload = QR_PAYLOAD.format(
-            year=campaign.year,
-            serial=ballot.serial,
-            secretary_id=ballot.secretary_id,
-            source=ballot.source,
-            fingerprint=context.fingerprint,
-        )
+        payload = BallotCode(
+            LAYOUT_VERSION,
+            campaign.year,
+            ballot.serial,
+            ballot.secretary_id,
+            ballot.source,
+            context.fingerprint,
+        ).payload()
         layout = sheets[page].layout
         copies[ballot.secretary_id].append(
             (page, Stamp(f"编号 {ballot.serial}", layout.serial, payload, layout.qr))
