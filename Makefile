@@ -10,10 +10,14 @@ TEST_PACKAGES := poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui
 SCALE ?= 200
 CODE := generator tests tools
 
-.PHONY: forms letters verify test check bench templates fonts setup clean
+.PHONY: forms scan letters verify test check bench templates fonts setup clean
 
 forms: setup
 	$(BIN)/python -m generator forms --data $(DATA) --out $(OUT)
+
+# Read scanned paper ballots (SCANS: PDF/TIFF/PNG/JPEG files or folders) into OUT/scan/.
+scan: setup
+	$(BIN)/python -m generator scan --data $(DATA) --out $(OUT) $(SCANS)
 
 letters: setup
 	$(BIN)/python -m generator letters --data $(DATA) --out $(OUT)

@@ -29,6 +29,10 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="new ballot serials: sheets printed earlier become void",
     )
+    scan = _command(commands, "scan", "read scanned paper ballots into OUT/scan/ballots.csv")
+    scan.add_argument(
+        "files", type=Path, nargs="+", metavar="FILE", help="PDF, TIFF, PNG, JPEG, or a folder"
+    )
     _command(commands, "letters", "read ballots and assessment; score; write results.json")
     verify = _command(commands, "verify", "check signatures, manifest hashes and PDF/A markers")
     verify.add_argument(
@@ -55,6 +59,10 @@ def run(arguments: argparse.Namespace) -> int:
         written = run_forms(
             arguments.data, arguments.out, reissue=arguments.reissue, progress=progress
         )
+    elif arguments.command == "scan":
+        from .pipeline.scan import run_scan
+
+        written = run_scan(arguments.data, arguments.out, arguments.files, progress)
     elif arguments.command == "letters":
         from .pipeline.letters import run_letters
 
