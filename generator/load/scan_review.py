@@ -90,7 +90,7 @@ def _decision(
             problems.append(Problem(file, line, "score", zh, en))
         else:
             value = int(score)
-    elif score:
+    elif score and status in STATUSES:
         zh, en = "空白票、废票不填分数", "a blank or invalid ballot has no score"
         problems.append(Problem(file, line, "score", zh, en))
     if len(problems) > before:

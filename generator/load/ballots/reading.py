@@ -20,6 +20,7 @@ from ..yamlmarks import file_problem
 from .checks import check_candidates
 from .double_entry import TallyFile, is_tally_workbook, merge_tallies, open_tally
 from .rows import Candidate, read_row
+from .scanned import scanned_candidates
 from .tables import csv_rows, xlsx_rows
 
 READ = (".csv", ".xlsx")
@@ -67,7 +68,8 @@ def collect_ballots(
     problems: list[Problem] = []
     per_file: dict[str, list[Candidate]] = {}
     workbooks: list[TallyFile] = []
-    for relative in ballot_files(folder, problems):
+    scanned = scanned_candidates(out_dir, campaign, problems)
+    for relative in ballot_files(folder, problems, scanned=scanned is not None):
         file = folder.shown(relative)
         per_file[file] = []
         read = _read_file(folder, relative, campaign, problems)
@@ -78,6 +80,8 @@ def collect_ballots(
     merged = merge_tallies(workbooks, problems) if workbooks else None
     if merged is not None and merged.file is not None:
         per_file[merged.file] = list(merged.candidates)
+    if scanned is not None:
+        per_file[scanned[0]] = scanned[1]
     candidates = [c for file_candidates in per_file.values() for c in file_candidates]
     register = read_register(out_dir, problems)
     if register[0] is None and secret is not None:
@@ -98,10 +102,13 @@ def collect_ballots(
     return Collected(tuple(ballots), unreturned, tuple(per_file), tuple(ordered))
 
 
-def ballot_files(folder: DataFolder, problems: list[Problem]) -> list[str]:
-    """Return the CSV and XLSX files of the folder's ballots/, sorted by name."""
+def ballot_files(folder: DataFolder, problems: list[Problem], *, scanned: bool) -> list[str]:
+    """Return the CSV and XLSX files of the folder's ballots/, sorted by name; with scanned
+    ballots, ballots/ may be empty or absent."""
     shown = folder.shown(FOLDER)
     names = folder.names(FOLDER)
+    if names is None and scanned:
+        return []
     if names is None:
         zh = "缺少选票文件夹 ballots/（放入录入的选票 CSV 或 XLSX）"
         problems.append(file_problem(shown, zh, "the ballots/ folder is missing"))
@@ -117,7 +124,7 @@ def ballot_files(folder: DataFolder, problems: list[Problem]) -> list[str]:
             zh = f"不读取 {suffix} 文件：请另存为 .xlsx 或 CSV UTF-8"
             en = f"{suffix} files are not read: save it as .xlsx or CSV UTF-8"
             problems.append(file_problem(folder.shown(relative), zh, en))
-    if not found:
+    if not found and not scanned:
         zh, en = (
             "ballots/ 中没有选票文件（*.csv、*.xlsx）",
             "no ballot files (*.csv, *.xlsx) in ballots/",
