@@ -12,7 +12,7 @@ import pypdfium2 as pdfium
 import pytest
 import zxingcpp
 
-from generator.model.ballot_code import LAYOUT_VERSION
+from generator.model.ballot_code import LAYOUT_VERSION, parse_code
 
 from helpers import DATA
 
@@ -77,22 +77,23 @@ def test_every_registered_serial_is_printed_once_with_its_secretary_and_source(f
             codes = zxingcpp.read_barcodes(image)
             assert len(codes) == 1, f"{path.name}: no QR code where the layout file says"
             decoded.append(codes[0].text)
-    fields = [text.split("|") for text in decoded]
+    codes = [parse_code(text) for text in decoded]
     assert all(
-        f[0] == "SZPY" and f[1] == str(LAYOUT_VERSION) and f[2] == str(data.campaign.year)
-        and f[6] == mark for f in fields
+        c is not None and c.layout_version == LAYOUT_VERSION and c.year == data.campaign.year
+        and c.fingerprint == mark for c in codes
     )  # fmt: skip
-    printed = Counter((f[3], f[4], f[5]) for f in fields)
+    fields = [c for c in codes if c is not None]
+    printed = Counter((c.serial, c.secretary_id, c.source) for c in fields)
     issued = Counter(
         (r["ballot_id"], r["secretary_id"], r["source"]) for r in register(forms_out / "out")
     )
     assert printed == issued and max(printed.values()) == 1
-    assert all(layout["kinds"][roles[f[3]]]["qr"] == first_guess for f in fields)
+    assert all(layout["kinds"][roles[c.secretary_id]]["qr"] == first_guess for c in fields)
     rows = register(forms_out / "out")
     registered = [IssuedBallot(r["ballot_id"], r["secretary_id"], r["source"]) for r in rows]
     keyed = printing_order(registered, read_secret(DATA) or b"")
-    assert [f[2] for f in fields] == [b.serial for b in keyed]
-    assert [f[2] for f in fields] != [b.serial for b in registered]  # not the public order
+    assert [c.serial for c in fields] == [b.serial for b in keyed]
+    assert [c.serial for c in fields] != [b.serial for b in registered]  # not the public order
 
 
 def test_booklets_run_in_meeting_order(forms_out):

@@ -14,6 +14,7 @@ from ..model.ballot_code import LAYOUT_VERSION, PAYLOAD
 from ..model.campaign import Scale
 from ..render.fitting import fit
 from ..render.geometry import PAGE, Box
+from ..render.stamp import QR_ERROR, qr_modules
 from .evaluation_form import SCORE_AREA, EvaluationForm, WrittenScore
 
 LEFT, WIDTH = 28.0, 156.0  # the 版心's left edge and width, as on the 通知
@@ -28,6 +29,7 @@ ROW_HEIGHTS = {
 }
 MARK_SIZE, MARK_INSET = 8.0, 12.0  # corner marks: filled squares for aligning a scan
 QR_SIZE, QR_TOP = 24.0, 22.0
+QR_QUIET = 3.5  # mm of blank paper around the QR code: over 4 modules (stamp.QR_MIN_VERSION)
 RULE = 0.25  # the table's lines, mm
 PADDING = 1.5  # mm: a cell's padding on each side (ballot_sheet.css .cell)
 CELL_SIZE = 14.0  # pt: the cells' words (ballot_sheet.css body), the largest a header is set in
@@ -35,6 +37,12 @@ TITLE_SIZE = 20.0  # pt: the title's largest size
 TITLE_TOP, TITLE_HEIGHT = 58.0, 12.0
 WRITTEN_BOX = (36.0, 16.0)  # mm: the box a score on a wide scale is written in
 UNIT_WIDTH = 8.0  # mm: 分, after that box
+HEADER_LABEL = "评价内容"  # over the questions (ballot_sheet.html)
+# The form kind, small, bottom left within the margin, level with the bottom corner marks: a
+# person holding a sheet (or a scan) can tell which kind's boxes to read without the QR code.
+FORM_LABEL = Box(LEFT, PAGE[1] - MARK_INSET - 4.0, 80.0, 4.0)
+FORM_LABEL_SIZE = 8.0  # pt
+ROUND = 2  # the layout file's new figures: mm to 0.01
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +105,7 @@ class SheetLayout:
     written: WrittenLayout | None  # the box for a written score, on a wide scale
     text_boxes: tuple[tuple[str, Box], ...]  # problems, suggestions
     note: Box
+    note_text: str
 
 
 def _row_tops() -> dict[str, float]:
@@ -144,7 +153,7 @@ def sheet_layout(form: EvaluationForm) -> SheetLayout:
     return SheetLayout(
         corner_marks=marks,
         qr=Box(table_right - QR_SIZE, QR_TOP, QR_SIZE, QR_SIZE),
-        serial=Box(table_right - 50.0, QR_TOP + QR_SIZE + 1.5, 50.0, 6.0),
+        serial=Box(table_right - 50.0, QR_TOP + QR_SIZE + QR_QUIET, 50.0, 6.0),
         source=Box(LEFT, QR_TOP + 2.0, 100.0, 8.0),
         title=title_label(form.title),
         header_label=Box(
@@ -168,7 +177,15 @@ def sheet_layout(form: EvaluationForm) -> SheetLayout:
             for row in ("problems", "suggestions")
         ),
         note=Box(LEFT, top["suggestions"] + ROW_HEIGHTS["suggestions"] + 3.0, WIDTH, 24.0),
+        note_text=form.note,
     )
+
+
+def form_label(kind: str) -> Label:
+    """Return the form kind's code printed on its sheets: the layout file's key and version."""
+    text = f"评议表 {kind} · 版式{LAYOUT_VERSION}"
+    fitted = fit(list(text), FORM_LABEL.w, FORM_LABEL.h, FORM_LABEL_SIZE, max_lines=1)
+    return Label(FORM_LABEL, fitted.size, fitted.lines)
 
 
 def _grade_cells(
@@ -221,6 +238,7 @@ def layout_css(kind: str, layout: SheetLayout) -> str:
         ("title", layout.title.box, False, _size(layout.title.size, TITLE_SIZE)),
         ("header-label", layout.header_label, True, _lines(layout.header_label.h)),
         ("note", layout.note, False, ""),
+        ("form-label", FORM_LABEL, False, _label_style(form_label(kind))),
     ]
     boxes += [(f"mark-{i}", box, False, "") for i, box in enumerate(layout.corner_marks)]
     boxes += [
@@ -259,29 +277,90 @@ def _size(size: float, default: float) -> str:
     return "" if size == default else f"; font-size:{size:g}pt"
 
 
-def layout_description(layouts: dict[str, SheetLayout], scale: Scale) -> dict:
+def layout_description(layouts: dict[str, SheetLayout], scale: Scale, qr_version: int) -> dict:
     """Return the layout file's content: every box a scanner needs, per form kind, in mm.
 
     `rating` says what the overall row holds: `score_cells` (a cell to tick per score, under
     `grade_headers`) or `written_score` (one box for a written number, under `grade_guide`: a
-    scanner sends such sheets to a person).
+    scanner sends such sheets to a person). `printed` lists every box the sheet prints in, so a
+    reader can tell print from a voter's marks; `rules` says where a box's edge lies on its line.
     """
     return {
         "layout_version": LAYOUT_VERSION,
         "units": "mm, from the top-left corner of the page",
         "page": list(PAGE),
+        "orientation": {"page": "portrait", "qr_corner": "top_right"},
+        "rules": {
+            "width": RULE,
+            "box_edges": "centre",
+            "framed": "score_cells, text_boxes, grade_headers, written_score, grade_guide and "
+            "each printed box with framed: true; each edge is the middle of a line `width` wide",
+        },
         "qr_payload": PAYLOAD,
         "scale": {"min": scale.low, "max": scale.high},
-        "kinds": {kind: _kind_description(layout) for kind, layout in layouts.items()},
+        "kinds": {
+            kind: _kind_description(kind, layout, qr_version) for kind, layout in layouts.items()
+        },
     }
 
 
-def _kind_description(layout: SheetLayout) -> dict:
+def qr_description(box: Box, version: int) -> dict:
+    """Return the QR code's settings: a reader can check a decode against them."""
+    modules = qr_modules(version)
+    module = box.w / modules
+    return {
+        "box": box.as_list(ROUND),
+        "error_correction": QR_ERROR,
+        "version": version,
+        "modules": modules,
+        "module_size": round(module, ROUND),
+        "quiet_zone": {"modules": int(QR_QUIET / module * 100) / 100, "mm": QR_QUIET},
+    }
+
+
+def printed_boxes(kind: str, layout: SheetLayout) -> list[dict]:
+    """Return every box the sheet prints in, with its words where every sheet of the kind has
+    the same: ink there is print, not a voter's mark. A framed box's edges are its lines'
+    middles. The row labels name the secretary, the serial and source differ: no words."""
+
+    def item(what: str, box: Box, text: str | None = None, framed: bool = False) -> dict:
+        described: dict = {"what": what}
+        if text is not None:
+            described["text"] = text
+        described["box"] = box.as_list(ROUND)
+        if framed:
+            described["framed"] = True
+        return described
+
+    items = [item("corner_mark", box) for box in layout.corner_marks]
+    items += [item("qr", layout.qr), item("serial", layout.serial), item("source", layout.source)]
+    items.append(item("title", layout.title.box, layout.title.text))
+    items.append(item("header_label", layout.header_label, HEADER_LABEL, framed=True))
+    items += [item("grade_header", c.label.box, c.grade, True) for c in layout.grade_cells]
+    items += [item("score_header", box, str(s), True) for s, box in layout.score_headers]
+    if (written := layout.written) is not None:
+        items += [
+            item("grade_guide", written.guide.box, written.guide.text, True),
+            item("written_cell", written.cell, framed=True),
+            item("written_prompt", written.prompt.box, written.prompt.text),
+            item("written_unit", written.unit.box, written.unit.text),
+        ]
+    items += [item("row_label", box, framed=True) for box in layout.labels]  # name the secretary
+    items.append(item("note", layout.note, layout.note_text))
+    label = form_label(kind)
+    items.append(item("form_label", label.box, label.text))
+    return items
+
+
+def _kind_description(kind: str, layout: SheetLayout, qr_version: int) -> dict:
+    label = form_label(kind)
     described: dict = {
         "corner_marks": [box.as_list() for box in layout.corner_marks],
         "qr": layout.qr.as_list(),
+        "qr_code": qr_description(layout.qr, qr_version),
         "serial": layout.serial.as_list(),
         "title": layout.title.box.as_list(),
+        "form_label": {"text": label.text, "box": label.box.as_list(ROUND)},
     }
     written = layout.written
     if written is None:
@@ -304,4 +383,5 @@ def _kind_description(layout: SheetLayout) -> dict:
             "grades": [{"grade": g, "min": low, "max": high} for g, low, high in written.bands],
         }
     described["text_boxes"] = {name: box.as_list() for name, box in layout.text_boxes}
+    described["printed"] = printed_boxes(kind, layout)
     return described

@@ -15,9 +15,15 @@ from markupsafe import Markup
 
 from ..model.ballot_code import LAYOUT_VERSION, BallotCode
 from ..model.campaign import Campaign, Secretary
-from ..render.stamp import Stamp, stamped_booklet
+from ..render.stamp import Stamp, qr_version, stamped_booklet
 from ..render.templating import html_environment
-from .ballot_sheet import SheetLayout, layout_css, layout_description, sheet_layout
+from .ballot_sheet import (
+    SheetLayout,
+    form_label,
+    layout_css,
+    layout_description,
+    sheet_layout,
+)
 from .context import FormsContext
 from .evaluation_form import EvaluationForm, personal_form
 from .kind import Document, Kind
@@ -57,40 +63,54 @@ def booklets(context: FormsContext, batch: Sequence[Secretary]) -> Iterator[Docu
     html = (
         html_environment(context.renderer.fonts)
         .get_template("ballot_sheet.html")
-        .render(sheets=sheets, layout_css=Markup(css), title=f"{campaign.year}年度述职评议选票")
+        .render(
+            sheets=sheets,
+            layout_css=Markup(css),
+            form_labels={kind: form_label(kind).text for kind in layouts},
+            title=f"{campaign.year}年度述职评议选票",
+        )
     )
     sheets_pdf = context.renderer.render(html)
     page_of = {(s.secretary.id, s.source): index for index, s in enumerate(sheets)}
     font_file = context.renderer.fonts["黑体"].file
     wanted = {s.id for s in batch}
+    payloads = qr_payloads(context)
+    version = qr_version(payloads)  # the whole campaign's, not the batch's
     copies: dict[str, list[tuple[int, Stamp]]] = {s.id: [] for s in batch}
-    for ballot in context.printing:
+    for ballot, payload in zip(context.printing, payloads, strict=True):
         if ballot.secretary_id not in wanted:
             continue
         page = page_of[(ballot.secretary_id, ballot.source)]
-        payload = BallotCode(
-            LAYOUT_VERSION,
-            campaign.year,
-            ballot.serial,
-            ballot.secretary_id,
-            ballot.source,
-            context.fingerprint,
-        ).payload()
         layout = sheets[page].layout
-        copies[ballot.secretary_id].append(
-            (page, Stamp(f"编号 {ballot.serial}", layout.serial, payload, layout.qr))
-        )
+        stamp = Stamp(f"编号 {ballot.serial}", layout.serial, payload, layout.qr, version)
+        copies[ballot.secretary_id].append((page, stamp))
     for secretary in batch:
         title = f"{campaign.year}年度述职评议选票 {secretary.name}"
         pdf = stamped_booklet(sheets_pdf, copies[secretary.id], font_file, title, DESTROY)
         yield Document(BOOKLETS, ".pdf", pdf, secretary)
 
 
+def qr_payloads(context: FormsContext) -> list[str]:
+    """Return the QR payload of every sheet printed, in printing order."""
+    return [
+        BallotCode(
+            LAYOUT_VERSION,
+            context.campaign.year,
+            ballot.serial,
+            ballot.secretary_id,
+            ballot.source,
+            context.fingerprint,
+        ).payload()
+        for ballot in context.printing
+    ]
+
+
 def layout_file(context: FormsContext, batch: Sequence[Secretary]) -> Iterator[Document]:
     """Yield ballot-layout.json: where every box of each form kind is, for a scanner."""
     campaign, secretaries = context.campaign, context.secretaries
     layouts = {s.role: sheet_layout(personal_form(campaign, secretaries, s)) for s in secretaries}
-    description = layout_description(layouts, campaign.rules.scale)
+    version = qr_version(qr_payloads(context))
+    description = layout_description(layouts, campaign.rules.scale, version)
     content = (json.dumps(description, ensure_ascii=False, indent=2) + "\n").encode()
     yield Document(LAYOUT, ".json", content)
 

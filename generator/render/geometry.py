@@ -40,8 +40,8 @@ class Box:
         """Return the box grown by `margin` mm on every side (a border centred on its edges)."""
         return Box(self.x - margin, self.y - margin, self.w + 2 * margin, self.h + 2 * margin)
 
-    def as_list(self) -> list[float]:
-        return [round(v, 3) for v in (self.x, self.y, self.w, self.h)]
+    def as_list(self, digits: int = 3) -> list[float]:
+        return [round(v, digits) for v in (self.x, self.y, self.w, self.h)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ anew would cost tens.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,16 +23,46 @@ from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
 from .geometry import PAGE, Box
 
 PT_PER_MM = 72 / 25.4
+QR_ERROR = "M"  # error correction: 15 % of the symbol may be lost
+QR_MASK = 2  # fixed: choosing the mask per code would cost 5 ms of each stamp
+QR_MIN_VERSION = 3  # 29 modules at least: a module of at most 0.83 mm in the 24 mm box
+
+
+def qr_version(payloads: Iterable[str]) -> int:
+    """Return the QR version every payload fits: one module grid on all copies of a campaign, so
+    the layout file can give the module size."""
+    longest = max(payloads, key=lambda p: len(p.encode()), default="")
+    return max(QR_MIN_VERSION, int(_symbol(longest, None).version))  # never micro: an int
+
+
+def qr_modules(version: int) -> int:
+    """Return how many modules a side of a QR symbol of this version has."""
+    return 17 + 4 * version
+
+
+def _symbol(payload: str, version: int | None) -> segno.QRCode:
+    return segno.make(
+        payload,
+        error=QR_ERROR.lower(),
+        version=version,
+        micro=False,
+        encoding="utf-8",
+        eci=True,
+        mask=QR_MASK,
+        boost_error=False,
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Stamp:
-    """What one copy carries: the serial in its box, the QR payload in its box."""
+    """What one copy carries: the serial in its box, the QR payload in its box at the campaign's
+    QR version."""
 
     serial_text: str
     serial_box: Box
     qr_payload: str
     qr_box: Box
+    qr_version: int
 
 
 class _PdfPathPen(BasePen):
@@ -84,13 +115,10 @@ def text_operators(
     return "\n".join(ops)
 
 
-def qr_operators(payload: str, box: Box) -> str:
-    """Return the QR code filling the box, one rectangle per run of dark modules."""
-    # A fixed mask and error level: choosing them per code would cost 5 ms of each stamp.
-    code = segno.make(
-        payload, error="m", micro=False, encoding="utf-8", eci=True, mask=2, boost_error=False
-    )
-    matrix = code.matrix
+def qr_operators(payload: str, box: Box, version: int) -> str:
+    """Return the QR code filling the box, one rectangle per run of dark modules: the symbol
+    alone, its quiet zone left to the sheet's blank margin around the box."""
+    matrix = _symbol(payload, version).matrix
     module = box.w * PT_PER_MM / len(matrix)
     left, top = box.x * PT_PER_MM, (PAGE[1] - box.y) * PT_PER_MM
     rects = []
@@ -116,7 +144,8 @@ def stamp_operators(stamp: Stamp, font_file: Path) -> bytes:
     box = stamp.serial_box
     baseline = (PAGE[1] - box.y - box.h + 1.2) * PT_PER_MM
     text = text_operators(stamp.serial_text, font_file, 12, (box.x + box.w) * PT_PER_MM, baseline)
-    body = f"q 0 g\n{text}\n{qr_operators(stamp.qr_payload, stamp.qr_box)}\nQ"
+    qr = qr_operators(stamp.qr_payload, stamp.qr_box, stamp.qr_version)
+    body = f"q 0 g\n{text}\n{qr}\nQ"
     return body.encode("ascii")
 
 
