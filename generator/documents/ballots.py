@@ -41,6 +41,11 @@ class Sheet:
     form: EvaluationForm
     layout: SheetLayout
 
+    @property
+    def form_label(self) -> str:
+        """Return the form kind's code printed small on the sheet (ballot_sheet.form_label)."""
+        return form_label(self.secretary.role).text
+
 
 def sheets_in_meeting_order(
     campaign: Campaign, secretaries: Sequence[Secretary], batch: Sequence[Secretary]
@@ -66,7 +71,6 @@ def booklets(context: FormsContext, batch: Sequence[Secretary]) -> Iterator[Docu
         .render(
             sheets=sheets,
             layout_css=Markup(css),
-            form_labels={kind: form_label(kind).text for kind in layouts},
             title=f"{campaign.year}年度述职评议选票",
         )
     )
