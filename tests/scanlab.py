@@ -5,6 +5,14 @@ office MFP do to the printed booklets of a `forms` run: ticks, crosses, blanks, 
 comments; rotation, shift, scale, noise, blur, JPEG, colour, grey or 1-bit, torn corners, smudged
 or forged QR codes, blank duplex backs. `build_corpus` writes a folder of PDF, TIFF, PNG and JPEG
 files and `truth.csv`, whose decisions say what a careful person would conclude from each page.
+
+The truth's decisions: `auto` with status `valid` (one clear tick; `score` its cell), `blank` (no
+mark) or `invalid` (two clear ticks); `review` with reason `faint`, `two_candidates` (a clear
+tick and a faint mark), `across_border`, `struck_out` (a scribbled-over tick, with or without a
+correction elsewhere), `corner_missing`, `qr_unreadable` (serial still printed) or
+`duplicate_conflict` (both scans of a sheet scanned twice with different ticks); `rejected` with
+`other_campaign` or `unissued` (ballot_id is then the forged QR's serial); `skip` with
+`blank_page` (a duplex back; no ballot_id). One unusual thing per page, never two.
 """
 
 from __future__ import annotations
