@@ -148,6 +148,11 @@ class Truth:
     score: int | None = None
     reason: str = ""
 
+    def row(self, file: str, page: int) -> dict:
+        """The truth.csv row of this page, `page` 1-based within `file`."""
+        score = "" if self.score is None else self.score
+        return {"file": file, "page": page, **dataclasses.asdict(self), "score": score}
+
 
 @dataclass
 class Forms:
@@ -617,6 +622,43 @@ def read_truth(path: Path) -> list[dict]:
 # --- the corpus -------------------------------------------------------------------------------
 
 
+def make_scan(
+    forms: Forms,
+    sheet: Sheet,
+    marks: Marks,
+    scan: Scan,
+    rng: random.Random,
+    case: str = "ordinary",
+    issued: set[str] | None = None,
+) -> tuple[Image.Image, Truth]:
+    """One sheet marked by `marks`, with the sheet `case` done to it (SHEET_CASES), through the
+    MFP as `scan` says: the scanned page and its truth. (A duplicate_conflict is two such pages
+    of one sheet with different scores; this marks either as such.)"""
+    if case not in SHEET_CASES:
+        raise ValueError(f"unknown sheet case {case!r}")
+    kind = forms.kind(sheet)
+    image = mark_page(forms.render(sheet), kind, marks, rng, forms.dpi)
+    decision, status, score, reason = expected(marks)
+    code = sheet.code
+    if case == "corner_missing":
+        cover_corner(image, kind, rng.randrange(4), rng, forms.dpi)
+    elif case == "qr_unreadable":
+        smudge_qr(image, kind, rng, forms.dpi)
+    elif case in ("other_campaign", "unissued"):
+        fingerprint = code.fingerprint
+        if case == "other_campaign":
+            fingerprint = "".join(rng.choice("0123456789abcdef") for _ in range(8))
+            fingerprint = fingerprint if fingerprint != code.fingerprint else "00000000"
+        serial = random_serial(rng, forms.issued() if issued is None else issued)
+        code = dataclasses.replace(code, serial=serial, fingerprint=fingerprint)
+        restamp(image, kind, code, forms.dpi)
+    if case != "ordinary":
+        rejected = case in ("other_campaign", "unissued")
+        decision, status, score, reason = ("rejected" if rejected else "review"), "", None, case
+    truth = Truth(code.serial, code.secretary_id, code.source, decision, status, score, reason)
+    return scan_page(image, scan, rng, forms.dpi), truth
+
+
 @dataclass
 class _Batch:
     name: str  # file name
@@ -694,40 +736,20 @@ def build_corpus(
             booklet, page = chosen[len(picked)]
             picked[pair] = (forms.sheet(booklet, page), 0)
         sheet, first_score = picked[pair]
-        kind = forms.kind(sheet)
-        scores = sorted(int(s) for s in kind.get("score_cells", {}))
-        mark_case = case if case in MARK_CASES else "tick"
-        marks = random_marks(rng, mark_case, scores)
+        scores = sorted(int(s) for s in forms.kind(sheet).get("score_cells", {}))
+        marks = random_marks(rng, case if case in MARK_CASES else "tick", scores)
         if case == "duplicate_conflict":
             if first_score:
                 score = rng.choice([s for s in scores if s != first_score])
                 marks = dataclasses.replace(marks, score=score)
             else:
                 picked[pair] = (sheet, marks.score or 0)
-        image = mark_page(forms.render(sheet), kind, marks, rng, dpi)
-        decision, status, score, reason = expected(marks)
-        code = sheet.code
-        if case == "corner_missing":
-            cover_corner(image, kind, rng.randrange(4), rng, dpi)
-        elif case == "qr_unreadable":
-            smudge_qr(image, kind, rng, dpi)
-        elif case in ("other_campaign", "unissued"):
-            fingerprint = code.fingerprint
-            if case == "other_campaign":
-                fingerprint = "".join(rng.choice("0123456789abcdef") for _ in range(8))
-                fingerprint = fingerprint if fingerprint != code.fingerprint else "00000000"
-            serial = random_serial(rng, issued)
-            code = BallotCode(code.layout_version, code.year, serial, code.secretary_id,
-                              code.source, fingerprint)  # fmt: skip
-            restamp(image, kind, code, dpi)
-        if case in SHEET_CASES:
-            rejected = case in ("other_campaign", "unissued")
-            decision, status, score, reason = ("rejected" if rejected else "review"), "", None, case
-        scanned = scan_page(image, random_scan(rng, batch.mode), rng, dpi)
-        images[batch.name].append(scanned)
-        rows.append(
-            _row(batch.name, len(images[batch.name]), code, decision, status, score, reason)
+        sheet_case = case if case in SHEET_CASES else "ordinary"
+        scanned, truth = make_scan(
+            forms, sheet, marks, random_scan(rng, batch.mode), rng, sheet_case, issued
         )
+        images[batch.name].append(scanned)
+        rows.append(truth.row(batch.name, len(images[batch.name])))
         if batch.duplex:
             images[batch.name].append(blank_back(rng, dpi, batch.mode))
             rows.append(
@@ -738,20 +760,6 @@ def build_corpus(
         write_file(dest / batch.name, images[batch.name], dpi, batch.quality)
     write_truth(dest / "truth.csv", rows)
     return rows
-
-
-def _row(file, page, code: BallotCode, decision, status, score, reason) -> dict:
-    return {
-        "file": file,
-        "page": page,
-        "ballot_id": code.serial,
-        "secretary_id": code.secretary_id,
-        "source": code.source,
-        "decision": decision,
-        "status": status,
-        "score": "" if score is None else score,
-        "reason": reason,
-    }
 
 
 def _flat(batches: Sequence[_Batch]):
