@@ -546,6 +546,24 @@ def random_scan(rng: random.Random, mode: str) -> Scan:
     )
 
 
+def keeps_on_page(scan: Scan, kind: dict, margin_mm: float = 1.0) -> bool:
+    """Whether every corner mark and the QR code stay on the scanned page: a sheet skewed and
+    shifted far enough to cut a mark off would make an ordinary page's truth wrong."""
+    width, height = PAGE_MM
+    angle = scan.rotate + (180.0 if scan.upside_down else 0.0)
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, scan.scale)
+    matrix[:, 2] += scan.shift_mm
+    for x, y, w, h in [*kind["corner_marks"], kind["qr"]]:
+        corners = np.array([[x, y, 1], [x + w, y, 1], [x, y + h, 1], [x + w, y + h, 1]])
+        moved = corners @ matrix.T
+        if (
+            moved.min() < margin_mm
+            or (moved.max(axis=0) > (width - margin_mm, height - margin_mm)).any()
+        ):
+            return False
+    return True
+
+
 def random_marks(rng: random.Random, case: str, scores: Sequence[int]) -> Marks:
     """Marks of the given case on random cells, with a random pen."""
     score = rng.choice(scores)
@@ -745,9 +763,10 @@ def build_corpus(
             else:
                 picked[pair] = (sheet, marks.score or 0)
         sheet_case = case if case in SHEET_CASES else "ordinary"
-        scanned, truth = make_scan(
-            forms, sheet, marks, random_scan(rng, batch.mode), rng, sheet_case, issued
-        )
+        scan = random_scan(rng, batch.mode)
+        while not keeps_on_page(scan, forms.kind(sheet)):
+            scan = random_scan(rng, batch.mode)
+        scanned, truth = make_scan(forms, sheet, marks, scan, rng, sheet_case, issued)
         images[batch.name].append(scanned)
         rows.append(truth.row(batch.name, len(images[batch.name])))
         if batch.duplex:

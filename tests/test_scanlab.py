@@ -200,3 +200,9 @@ def test_same_seed_same_bytes(corpus, forms_out, forms, tmp_path):
     names = sorted(p.name for p in dest.iterdir())
     assert sorted(p.name for p in tmp_path.iterdir()) == names
     assert filecmp.cmpfiles(dest, tmp_path, names, shallow=False)[0] == names
+
+
+def test_a_scan_that_would_cut_a_mark_off_the_page_is_told_apart(forms, sheet):
+    kind = forms.kind(sheet)
+    assert scanlab.keeps_on_page(scanlab.Scan(rotate=2, shift_mm=(3, 3)), kind)
+    assert not scanlab.keeps_on_page(scanlab.Scan(rotate=5, shift_mm=(5, -5), scale=1.03), kind)

@@ -35,10 +35,9 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - start
     files = len({row["file"] for row in rows})
     print(f"wrote {len(rows)} pages in {files} files to {args.dest} in {seconds:.1f} s")
-    for (decision, reason), count in sorted(
-        Counter((r["decision"], r["reason"]) for r in rows).items()
-    ):
-        print(f"  {decision:9} {reason or '-':20} {count}")
+    kinds = Counter((r["decision"], r["status"] or r["reason"]) for r in rows)
+    for (decision, what), count in sorted(kinds.items()):
+        print(f"  {decision:9} {what:20} {count}")
     return 0
 
 
