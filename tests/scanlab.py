@@ -400,13 +400,31 @@ def cover_corner(image: np.ndarray, kind: dict, corner: int, rng: random.Random,
     cy = 0.0 if y + h / 2 < PAGE_MM[1] / 2 else PAGE_MM[1]
     # The triangle's legs reach past the mark's far corner: leg ≥ dx + dy of that corner.
     far = abs(cx - (x if cx else x + w)) + abs(cy - (y if cy else y + h))
-    leg = far + rng.uniform(4, 10)
+    leg = far + rng.uniform(3, 6)
+    stretch = rng.uniform(1.0, 1.3)
+    wide = rng.random() < 0.5
+    while True:  # only the corner: never over the QR code or the serial, or the truth would lie
+        legs = (leg * stretch, leg) if wide else (leg, leg * stretch)
+        if not any(_in_corner(cx, cy, legs, box) for box in (kind["qr"], kind["serial"])):
+            break
+        stretch = max(1.0, stretch - 0.05)
+        leg -= 0.5 if stretch == 1.0 else 0.0
+        if leg < far:
+            raise ValueError("this layout's corner mark cannot be torn off alone")
     sx, sy = (1 if cx == 0 else -1), (1 if cy == 0 else -1)
-    points = [(cx, cy), (cx + sx * leg * rng.uniform(1.0, 1.3), cy), (cx, cy + sy * leg)]
-    if rng.random() < 0.5:
-        points[1], points[2] = (cx + sx * leg, cy), (cx, cy + sy * leg * rng.uniform(1.0, 1.3))
+    points = [(cx, cy), (cx + sx * legs[0], cy), (cx, cy + sy * legs[1])]
     pts = np.array([[px(a, dpi), px(b, dpi)] for a, b in points], dtype=np.int32)
     cv2.fillPoly(image, [pts], PAPER)
+
+
+def _in_corner(cx: float, cy: float, legs: tuple[float, float], box, margin: float = 1.0):
+    """Whether the corner triangle with these legs reaches the box (grown by `margin`)."""
+    x, y, w, h = box[0] - margin, box[1] - margin, box[2] + 2 * margin, box[3] + 2 * margin
+    return any(
+        abs(px_ - cx) / legs[0] + abs(py_ - cy) / legs[1] <= 1
+        for px_ in (x, x + w)
+        for py_ in (y, y + h)
+    )
 
 
 def smudge_qr(image: np.ndarray, kind: dict, rng: random.Random, dpi: int) -> None:
