@@ -13,7 +13,7 @@ from generator.load.scan_review import read_review
 from generator.model.ballot import IssuedBallot
 from generator.model.campaign import Scale
 from generator.model.errors import InputError
-from generator.scan.decide import CLEAR, FAINT_DARK, FAINT_LIGHT, STRUCK, Reading, decide
+from generator.scan.decide import CLEAR, FAINT_DARK, FAINT_LIGHT, SOLID, STRUCK, Reading, decide
 from generator.scan.measure import CellInk, PageInk
 from generator.scan.settle import settle
 from generator.scan.sheet import SheetRead
@@ -21,7 +21,7 @@ from generator.scan.sheet import SheetRead
 SCALE = Scale(1, 10)
 
 
-def page(marks: dict[int, tuple[float, float]], across=()) -> PageInk:
+def page(marks: dict[int, tuple[float, ...]], across=()) -> PageInk:
     cells = tuple(CellInk(s, *marks.get(s, (0.0, 0.0))) for s in range(10, 0, -1))
     return PageInk(cells, tuple(across), {})
 
@@ -45,6 +45,8 @@ TICK = (0.04, 0.01)
         ({9: (STRUCK, 0)}, (), Reading("review", "", None, "struck_out")),
         ({9: (STRUCK - 1e-6, 0)}, (), Reading("auto", "valid", 9, "")),
         ({9: (STRUCK, 0), 3: TICK}, (), Reading("review", "", None, "struck_out")),
+        ({9: (0.05, 0, SOLID)}, (), Reading("review", "", None, "struck_out")),
+        ({9: (0.05, 0, SOLID - 1e-6)}, (), Reading("auto", "valid", 9, "")),
     ],
 )
 def test_only_unambiguous_pages_are_read(marks, across, expected):

@@ -16,7 +16,8 @@ from .measure import CellInk, PageInk
 CLEAR = 0.012  # dark fraction of a cell: a pen's tick (the thinnest tick measures above 0.025)
 FAINT_DARK = 0.0015  # dark fraction below CLEAR but above this: a mark a person must see
 FAINT_LIGHT = 0.008  # light fraction (pencil, rubbed out): a mark a person must see
-STRUCK = 0.22  # dark fraction: a cell scribbled over (a struck-out tick), not a tick
+STRUCK = 0.13  # dark fraction: a cell scribbled over (a struck-out tick); ticks stay below 0.11
+SOLID = 1.5  # mm² of ink left once a pen's stroke is worn away: a patch scribbled over
 WRITTEN = 0.002  # dark fraction of a text box with something written in it
 
 REASONS = {
@@ -61,7 +62,7 @@ class Reading:
 
 def mark_of(cell: CellInk) -> str:
     """Return what a cell holds: `struck`, `clear`, `faint` or `empty`."""
-    if cell.dark >= STRUCK:
+    if cell.dark >= STRUCK or cell.solid >= SOLID:
         return "struck"
     if cell.dark >= CLEAR:
         return "clear"

@@ -21,6 +21,8 @@ PX_PER_MM = 8
 DARK, LIGHT = 0.55, 0.85  # of the paper's brightness
 INSET = 1.0  # mm inside a cell's box: its rules (0.25 mm) and the registration's error
 STRIP = (0.35, 1.0)  # mm from a shared border: the strips either side of it
+SOLID_WEAR = 1.5  # mm: a disc this wide wears away any pen's stroke, not a scribbled-over patch
+WEAR = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (round(SOLID_WEAR * PX_PER_MM),) * 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +30,7 @@ class CellInk:
     score: int
     dark: float  # fraction of the cell's inner area
     light: float
+    solid: float = 0.0  # dark area left once strokes as wide as a pen are worn away (mm²)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,11 +76,25 @@ def inner(box: Box, inset: float = INSET) -> tuple[float, float, float, float]:
     return x + inset, y + inset, x + w - inset, y + h - inset
 
 
+def solid_area(area: np.ndarray, paper: float) -> float:
+    """Return the dark area (mm²) that survives wearing away SOLID_WEAR: a pen's tick or cross
+    leaves (almost) none, a cell scribbled over leaves a patch."""
+    dark = (area < DARK * paper).astype(np.uint8)
+    if not dark.any():
+        return 0.0
+    return float(np.count_nonzero(cv2.erode(dark, WEAR))) / PX_PER_MM**2
+
+
+def cell_ink(score: int, area: np.ndarray, paper: float) -> CellInk:
+    dark, light = ink(area, paper)
+    return CellInk(score, dark, light, solid_area(area, paper) if dark else 0.0)
+
+
 def measure(page: np.ndarray, boxes: SheetBoxes) -> PageInk:
     """Return the ink of every score cell, the strokes across borders, and the text boxes'."""
     paper = paper_level(page)
     cells = tuple(
-        CellInk(score, *ink(_slice(page, *inner(box)), paper)) for score, box in boxes.score_cells
+        cell_ink(score, _slice(page, *inner(box)), paper) for score, box in boxes.score_cells
     )
     across = []
     by_x = sorted(boxes.score_cells, key=lambda item: item[1][0])
