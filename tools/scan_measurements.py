@@ -32,7 +32,8 @@ PERCENTILES = (0, 1, 50, 99, 100)
 
 def main(data: Path, out: Path, corpus: Path) -> None:
     campaign = campaign_for(data, out)
-    truth = {(r["file"], int(r["page"])): r for r in csv.DictReader(open(corpus / "truth.csv"))}
+    with open(corpus / "truth.csv", encoding="utf-8") as stream:
+        truth = {(r["file"], int(r["page"])): r for r in csv.DictReader(stream)}
     shares: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
     for path in scan_files([corpus]):
         for page in read_pages(path):
@@ -40,13 +41,19 @@ def main(data: Path, out: Path, corpus: Path) -> None:
             if page.image is None or row["decision"] == "skip":
                 continue
             found = find_code(page.image)
-            if found is None or found.code is None or row["reason"] in ("other_campaign", "unissued"):
+            if (
+                found is None
+                or found.code is None
+                or row["reason"] in ("other_campaign", "unissued")
+            ):
                 continue
             boxes = campaign.layout.kinds[campaign.role_of[found.code.secretary_id]]
             registration = register(page.image, boxes, first_guess(boxes.qr, found.corners))
             if registration is None:
                 continue
-            ink = measure(to_layout(page.image, registration.transform, campaign.layout.page), boxes)
+            ink = measure(
+                to_layout(page.image, registration.transform, campaign.layout.page), boxes
+            )
             ticked = int(row["score"]) if row["status"] == "valid" and row["score"] else None
             for cell in ink.cells:
                 if row["decision"] == "auto" and row["status"] == "blank":
@@ -60,10 +67,14 @@ def main(data: Path, out: Path, corpus: Path) -> None:
                 shares[kind].append((cell.dark, cell.light, cell.solid))
             if row["reason"] in ("faint", "struck_out", "two_candidates"):
                 top = max(ink.cells, key=lambda c: c.dark + c.light)
-                shares[f"most inked cell of a {row['reason']} sheet"].append((top.dark, top.light, top.solid))
+                shares[f"most inked cell of a {row['reason']} sheet"].append(
+                    (top.dark, top.light, top.solid)
+                )
             if row["reason"] == "struck_out":
                 top = max(ink.cells, key=lambda c: c.dark)
-                shares["darkest cell of a struck_out sheet"].append((top.dark, top.light, top.solid))
+                shares["darkest cell of a struck_out sheet"].append(
+                    (top.dark, top.light, top.solid)
+                )
     print(f"{'cells':<44} {'n':>5}  dark / light / solid (mm²), percentiles {PERCENTILES}")
     for kind in sorted(shares):
         values = np.array(shares[kind])

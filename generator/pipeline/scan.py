@@ -77,9 +77,7 @@ def run_scan(
             staging.carry_over(lambda path: path.startswith(SCAN + "/"))
             written = [
                 staging.write_file(f"{SCAN}/sheets.csv", sheets_csv(settled, campaign), SCAN),
-                staging.write_file(
-                    f"{SCAN}/ballots.csv", ballots_csv(settled.ballots, settled.sheets), SCAN
-                ),
+                staging.write_file(f"{SCAN}/ballots.csv", ballots_csv(settled.ballots), SCAN),
             ]
             extra = [*text_images(settled), *review_page(settled, campaign)]
             for relative, content in extra:

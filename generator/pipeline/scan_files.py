@@ -59,22 +59,16 @@ def sheets_csv(settled: Settled, campaign: Campaign) -> bytes:
     return csv_bytes(SHEET_COLUMNS, rows)
 
 
-def _comment(serial: str, name: str, written: bool) -> str:
-    return f"〔手写，见扫描图像 scan/text/{serial}-{TEXT_NAMES[name]}.png〕" if written else ""
-
-
-def ballots_csv(ballots: tuple[tuple[IssuedBallot, Reading], ...], sheets=()) -> bytes:
-    """The contract-format ballots, by serial: what `letters` reads beside DIR/ballots/."""
-    written = {s.ballot.serial: s.written for s in sheets if s.ballot is not None}
-    rows = []
-    for ballot, reading in ballots:
-        marks = written.get(ballot.serial, {})
-        rows.append((
+def ballots_csv(ballots: tuple[tuple[IssuedBallot, Reading], ...]) -> bytes:
+    """The contract-format ballots, by serial: what `letters` reads beside DIR/ballots/. The
+    handwritten texts stay pictures (text/): nobody has typed them."""
+    rows = [
+        (
             ballot.serial, ballot.secretary_id, ballot.source,
-            "" if reading.score is None else reading.score, reading.status,
-            _comment(ballot.serial, "problems", marks.get("problems", False)),
-            _comment(ballot.serial, "suggestions", marks.get("suggestions", False)),
-        ))  # fmt: skip
+            "" if reading.score is None else reading.score, reading.status, "", "",
+        )
+        for ballot, reading in ballots
+    ]  # fmt: skip
     return csv_bytes(BALLOT_COLUMNS, rows)
 
 
@@ -86,13 +80,19 @@ def png(image: np.ndarray) -> bytes:
 
 
 def text_images(settled: Settled) -> Iterator[tuple[str, bytes]]:
-    """The text boxes of each ballot's sheet, for transcription and the archive."""
+    """The text boxes of each counted sheet, for transcription and the archive, and
+    text/index.csv saying of each whether something is written in it."""
     counted = {ballot.serial for ballot, _ in settled.ballots}
-    for sheet in settled.sheets:
+    index = []
+    for sheet in sorted(settled.sheets, key=lambda s: s.ballot.serial if s.ballot else ""):
         if sheet.ballot is None or sheet.ballot.serial not in counted:
             continue
         for name, image in sorted(sheet.text_images.items()):
-            yield f"text/{sheet.ballot.serial}-{TEXT_NAMES.get(name, name)}.png", png(image)
+            picture = f"{sheet.ballot.serial}-{TEXT_NAMES.get(name, name)}.png"
+            written = "written" if sheet.written.get(name) else "empty"
+            index.append((sheet.ballot.serial, TEXT_NAMES.get(name, name), written, picture))
+            yield f"text/{picture}", png(image)
+    yield "text/index.csv", csv_bytes(("ballot_id", "box", "content", "image"), index)
 
 
 def review_page(settled: Settled, campaign: Campaign) -> Iterator[tuple[str, bytes]]:
