@@ -13,14 +13,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import json
 import random
 import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
-import scanlab
 
 from generator.load.ballots.reading import collect_ballots
 from generator.load.ballots.tables import decode
@@ -30,6 +28,7 @@ from generator.load.secret import read_secret
 from generator.pipeline.letters import score
 from generator.pipeline.scan import run_scan
 
+import scanlab
 from helpers import DATA
 
 PAGES = 300  # ballot sheets, blank backs besides; each abnormal case at least three times

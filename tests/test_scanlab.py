@@ -11,8 +11,9 @@ from collections import Counter
 import numpy as np
 import pypdfium2 as pdfium
 import pytest
-import scanlab
 from PIL import Image, ImageSequence
+
+import scanlab
 
 DPI = 150  # the low end: fast, and the hardest for the QR codes
 
