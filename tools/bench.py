@@ -1,4 +1,5 @@
-"""`make bench [SCALE=200]`: time per secretary and peak memory of forms, letters and verify.
+"""`make bench [SCALE=200]`: time per secretary and peak memory of forms, letters and verify;
+pages a second of scan.
 
 Each command runs as the clerk runs it (`python -m generator CMD --data data --out output`, from
 the campaign's folder), on the sample (19 secretaries) and on a generated campaign of SCALE
@@ -30,6 +31,7 @@ from generator.load.data import load_campaign_data  # noqa: E402
 from generator.load.folder import DataFolder  # noqa: E402
 
 COMMANDS = ("forms", "letters", "verify")
+SCAN_PAGES = 500
 
 
 @dataclass(frozen=True)
@@ -73,9 +75,10 @@ def proportional_bytes(pids: list[int]) -> int:
     return total
 
 
-def measure(command: str, folder: Path) -> Run:
+def measure(command: str, folder: Path, *arguments: str) -> Run:
     """Run one command from the campaign's folder; return its time and memory."""
     argv = [sys.executable, "-m", "generator", command, "--data", "data", "--out", "output"]
+    argv += arguments
     if command != "verify":
         argv.append("--quiet")
     log = folder / f"{command}.log"
@@ -132,6 +135,21 @@ def compare(small: tuple[int, list[Run]], large: tuple[int, list[Run]]) -> None:
     print("  (goal: time per secretary within ×1.15, peak memory within ×1.5)")
 
 
+def bench_scan(folder: Path, pages: int) -> None:
+    """Time `scan` on a corpus of test scans of the campaign's own ballots (tests/scanlab.py:
+    every case, colour, grey and 1-bit, at 200 dpi), in pages a second."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from scanlab import build_corpus
+
+    truth = build_corpus(folder / "output", folder / "scans", pages, seed=1, data=folder / "data")
+    run = measure("scan", folder, "scans")
+    print(f"\nscan, {len(truth)} pages at 200 dpi ({pages} sheets, duplex backs besides):")
+    print(
+        f"  {run.seconds:.1f} s, {len(truth) / run.seconds:.1f} pages/s (goal: 10 or more); "
+        f"largest process {run.largest_mib:.0f} MiB, all processes {run.total_mib:.0f} MiB"
+    )
+
+
 def main() -> None:
     scale = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     with tempfile.TemporaryDirectory() as folder:
@@ -140,6 +158,7 @@ def main() -> None:
         shutil.copytree(ROOT / "data", sample / "data", ignore=ignored)
         count = len(load_campaign_data(DataFolder(sample / "data")).secretaries)
         small = (count, bench(count, sample))
+        bench_scan(sample, SCAN_PAGES)
         generated = Path(folder) / f"generated-{scale}"
         make_campaign(generated, scale)
         large = (scale, bench(scale, generated))
