@@ -205,3 +205,43 @@ def test_scanned_sheets_give_the_results_of_the_same_ballots_typed(forms_out, fo
     inputs = scanned_results.pop("files"), typed_results.pop("files")
     assert any("scan/ballots.csv" in f for f in inputs[0])  # the files read differ, only
     assert scanned_results == typed_results
+
+
+# --- the review page and strange files ----------------------------------------------------------
+
+
+def test_the_review_page_shows_each_page_awaiting_a_person(corpus):
+    _, read, out = corpus
+    waiting = [r for r in read.values() if r["decision"] == "review"]
+    page = (out / "scan" / "review.html").read_text(encoding="utf-8")
+    assert page.count("<section>") == len(waiting)
+    pictures = sorted((out / "scan" / "review").glob("*.png"))
+    assert len(pictures) == len(waiting) and all(p.stat().st_size > 1000 for p in pictures)
+    for row in waiting:
+        assert row["reason"].split(":")[0] in page or row["ballot_id"] in page
+    assert page.count('class="cell"') >= 10  # score cells outlined on registered pages
+
+
+def test_a_file_that_is_no_scan_is_rejected_not_a_traceback(forms_out, tmp_path):
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    (scans / "empty.pdf").write_bytes(b"")
+    (scans / "text.png").write_bytes(b"not an image at all")
+    (scans / "truncated.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 20)
+    out = fresh_out(forms_out, tmp_path / "out")
+    run_scan(DATA, out, [scans])
+    read = rows(out / "scan" / "sheets.csv")
+    assert [(Path(r["file"]).name, r["decision"]) for r in read] == [
+        ("empty.pdf", "rejected"), ("text.png", "rejected"), ("truncated.jpg", "rejected"),
+    ]  # fmt: skip
+    assert all(r["reason"].startswith("unreadable") for r in read)
+
+
+def test_scan_without_forms_or_files_is_an_input_error(forms_out, tmp_path):
+    from generator.cli import main
+
+    scans = tmp_path / "none.pdf"
+    assert main(["scan", "--data", str(DATA), "--out", str(tmp_path / "out"), str(scans)]) == 2
+    scans.write_bytes(b"%PDF-1.4")
+    assert main(["scan", "--data", str(DATA), "--out", str(tmp_path / "out"), str(scans)]) == 2
+    assert not (tmp_path / "out" / "scan").exists()

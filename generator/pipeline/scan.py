@@ -8,6 +8,7 @@ ballots.csv (the ballots `letters` reads), the text boxes' images, a review page
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from ..load.ballot_layout import read_layout
@@ -58,6 +59,24 @@ def read_all(files: Iterable[Path], campaign: Campaign) -> Iterator[SheetRead]:
             yield read_sheet(page, campaign)
 
 
+def with_pictures(settled: Settled, campaign: Campaign) -> Settled:
+    """Give each page awaiting a person its picture: a page read with confidence and then sent to
+    review (a serial read twice, differently) is read again; only those pages are kept."""
+    wanted = {
+        (s.file, s.page) for s in settled.pending() if s.preview is None and s.ballot is not None
+    }
+    pictures = {}
+    for file in sorted({file for file, _ in wanted}):
+        for page in read_pages(Path(file)):
+            if (file, page.number) in wanted:
+                pictures[(file, page.number)] = read_sheet(page, campaign, picture=True).preview
+    sheets = tuple(
+        replace(s, preview=pictures[(s.file, s.page)]) if (s.file, s.page) in pictures else s
+        for s in settled.sheets
+    )
+    return replace(settled, sheets=sheets)
+
+
 def run_scan(
     data_dir: Path, out_dir: Path, inputs: list[Path], progress: Progress | None = None
 ) -> list[Path]:
@@ -72,6 +91,7 @@ def run_scan(
         campaign = campaign_for(data_dir, out_dir)
         decisions = read_review(data_dir, campaign.scale)
         settled = settle(list(read_all(files, campaign)), decisions, campaign.issued)
+        settled = with_pictures(settled, campaign)
         staging = Staging(out_dir, len(campaign.role_of))
         try:
             staging.carry_over(lambda path: path.startswith(SCAN + "/"))

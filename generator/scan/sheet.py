@@ -49,8 +49,9 @@ def rejected(page: ScanPage, reason: str, ballot: IssuedBallot | None = None) ->
     return SheetRead(page.file, page.number, ballot, Reading("rejected", "", None, reason))
 
 
-def read_sheet(page: ScanPage, campaign: Campaign) -> SheetRead:
-    """Return what one page says, never a guess: doubt goes to review with its reason."""
+def read_sheet(page: ScanPage, campaign: Campaign, *, picture: bool = False) -> SheetRead:
+    """Return what one page says, never a guess: doubt goes to review with its reason. The
+    sheet's picture is kept for a page in review, or when asked (`picture`)."""
     image = page.image
     if image is None:
         return rejected(page, "unreadable")
@@ -92,7 +93,7 @@ def read_sheet(page: ScanPage, campaign: Campaign) -> SheetRead:
         reading,
         written={name: share >= WRITTEN for name, share in ink.written.items()},
         text_images={name: crop(sheet, box) for name, box in boxes.text_boxes},
-        preview=_small(sheet) if reading.decision == "review" else None,
+        preview=_small(sheet) if picture or reading.decision == "review" else None,
     )
 
 
