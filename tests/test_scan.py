@@ -19,13 +19,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from generator.load.ballots.reading import collect_ballots
 from generator.load.ballots.tables import decode
 from generator.load.data import load_campaign_data
 from generator.load.folder import DataFolder
 from generator.load.secret import read_secret
-from generator.pipeline.letters import score
+from generator.pipeline.letters import run_letters, score
 from generator.pipeline.scan import run_scan
 
 import scanlab
@@ -156,12 +157,30 @@ def data_with(folder: Path, files: dict[str, list[dict]]) -> Path:
 
 
 def marks_of(ballot: dict, scores: list[int], rng: random.Random) -> scanlab.Marks:
+    """The pen's marks for a typed ballot: its tick, and writing where the evaluator typed."""
+    comments = tuple(name for name in ("problems", "suggestions") if ballot[name].strip())
     if ballot["status"] == "valid":
-        return scanlab.Marks("tick", score=int(ballot["score"]), ink=rng.choice(["blue", "black"]))
+        ink = rng.choice(["blue", "black"])
+        return scanlab.Marks("tick", score=int(ballot["score"]), ink=ink, comments=comments)
     if ballot["status"] == "blank":
-        return scanlab.Marks("blank")
+        return scanlab.Marks("blank", comments=comments)
     first, second = rng.sample(scores, 2)
-    return scanlab.Marks("double", score=first, other=second)
+    return scanlab.Marks("double", score=first, other=second, comments=comments)
+
+
+TEXT_BOX_PX = 112 * 8  # a text box's picture: 112 mm at the reader's 8 pixels a millimetre
+
+
+def scanned_pictures(reader: PdfReader) -> set[bytes]:
+    """Return the distinct images as wide as a text box's scan, by their bytes."""
+    found = set()
+    for page in reader.pages:
+        objects = page["/Resources"].get_object().get("/XObject", {})
+        for xobject in objects.values():
+            image = xobject.get_object()
+            if image.get("/Subtype") == "/Image" and image.get("/Width") == TEXT_BOX_PX:
+                found.add(image.get_data())
+    return found
 
 
 def test_scanned_sheets_give_the_results_of_the_same_ballots_typed(forms_out, forms, tmp_path):
@@ -205,6 +224,14 @@ def test_scanned_sheets_give_the_results_of_the_same_ballots_typed(forms_out, fo
     inputs = scanned_results.pop("files"), typed_results.pop("files")
     assert any("scan/ballots.csv" in f for f in inputs[0])  # the files read differ, only
     assert scanned_results == typed_results
+    # The 逐票 forms keep the paper's own words: the scanned picture of each written box.
+    written = sum(bool(b[n].strip()) for b in on_paper for n in ("problems", "suggestions"))
+    assert written > 5
+    run_letters(scanned_data, out)
+    pictures = set()
+    for form in (out / "letters" / "评议表").glob("*-逐票.pdf"):
+        pictures |= scanned_pictures(PdfReader(form))
+    assert len(pictures) == written
 
 
 # --- the review page and strange files ----------------------------------------------------------

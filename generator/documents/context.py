@@ -34,3 +34,5 @@ class LettersContext:
     results: Results
     renderer: PdfRenderer
     pages: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (kind, id) → PDF pages
+    # (serial, text box) → file URI of the scanned picture of what its evaluator wrote there
+    scanned_texts: Mapping[tuple[str, str], str] = field(default_factory=dict)

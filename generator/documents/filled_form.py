@@ -8,7 +8,8 @@ here; templates/html/filled_forms.html and templates/docx/filled_form.docx only 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from ..model.ballot import Ballot
 from ..model.campaign import Campaign, Secretary
@@ -18,6 +19,7 @@ from .ballot_sheet import PADDING, QR_SIZE, QR_TOP, RULE, SheetLayout
 from .evaluation_form import TICK_SIZE, EvaluationForm
 
 TICK = "√"  # what the evaluator drew in the score cell (工作方案 附件 注: 划“√”)
+SCANNED = "〔手写，见扫描件〕"  # the DOCX's words where the PDF shows the scanned handwriting
 STATUS_MARKS = {"valid": "", "blank": "空白票", "invalid": "废票"}
 MARK_WIDTH, MARK_HEIGHT = 36.0, 14.0  # mm: the 空白票 / 废票 box, where the sheet had its QR code
 
@@ -36,6 +38,7 @@ class FilledSheet:
     written: str  # the score in the written-score box (form.written), else ""
     problems: str
     suggestions: str
+    pictures: Mapping[str, str] = field(default_factory=dict)  # text box → its scan (file URI)
 
 
 def source_order(campaign: Campaign, role: str) -> list[str]:
@@ -50,8 +53,16 @@ def meeting_order(campaign: Campaign, secretary: Secretary, ballots: list[Ballot
     return sorted(mine, key=lambda b: (order.index(b.source), b.serial))
 
 
-def filled_sheet(secretary: Secretary, form: EvaluationForm, ballot: Ballot) -> FilledSheet:
-    """Return the page of one ballot: only a valid ballot shows a √ or its number."""
+def filled_sheet(
+    secretary: Secretary,
+    form: EvaluationForm,
+    ballot: Ballot,
+    pictures: Mapping[str, str] | None = None,
+) -> FilledSheet:
+    """Return the page of one ballot: only a valid ballot shows a √ or its number. A text box
+    scanned with writing in it shows the scan in the PDF and SCANNED in the DOCX (the paper's own
+    words are kept, not a transcription)."""
+    pictures = pictures or {}
     ticked = ballot.score if ballot.status == "valid" else None
     written = str(ticked) if form.written is not None and ticked is not None else ""
     return FilledSheet(
@@ -63,8 +74,9 @@ def filled_sheet(secretary: Secretary, form: EvaluationForm, ballot: Ballot) -> 
         mark=STATUS_MARKS[ballot.status],
         ticks=tuple(TICK if score == ticked else "" for score in form.scores),
         written=written,
-        problems=ballot.problems.strip(),
-        suggestions=ballot.suggestions.strip(),
+        problems=SCANNED if "problems" in pictures else ballot.problems.strip(),
+        suggestions=SCANNED if "suggestions" in pictures else ballot.suggestions.strip(),
+        pictures=dict(pictures),
     )
 
 

@@ -63,9 +63,18 @@ def ballot_pages(context: LettersContext, batch: Sequence[Secretary]) -> list[Se
     for secretary in batch:
         form = personal_form(campaign, context.secretaries, secretary)
         ballots = meeting_order(campaign, secretary, results.ballots_of(secretary))
-        sheets = tuple(filled_sheet(secretary, form, ballot) for ballot in ballots)
+        sheets = tuple(
+            filled_sheet(secretary, form, ballot, pictures_of(context, ballot.serial))
+            for ballot in ballots
+        )
         groups.append(SecretaryBallots(secretary, sheets))
     return groups
+
+
+def pictures_of(context: LettersContext, serial: str) -> dict[str, str]:
+    """Return the scanned pictures of what a ballot's evaluator wrote, by text box."""
+    found = (context.scanned_texts.get((serial, name)) for name in TEXT_FIELDS)
+    return {name: uri for name, uri in zip(TEXT_FIELDS, found, strict=True) if uri}
 
 
 # --- fitting a text into its box ----------------------------------------------------------------
@@ -95,10 +104,12 @@ TOKENS = re.compile(f" |[{WIDE}]|[^ {WIDE}]+")
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """What one box shows: its text and the size class that keeps it inside (filled_forms.css)."""
+    """What one box shows: its text and the size class that keeps it inside (filled_forms.css),
+    or the picture of what the evaluator wrote there, from the scanned sheet."""
 
     text: str
     size: str
+    picture: str = ""  # a file URI
 
 
 @dataclass(frozen=True)
@@ -249,7 +260,9 @@ def text_boxes(
     go on to its continuation page."""
     boxes, rests = {}, []
     for name in TEXT_FIELDS:
-        if text := getattr(sheet, name):
+        if picture := sheet.pictures.get(name, ""):
+            boxes[name] = Written("", "size-14", picture)
+        elif text := getattr(sheet, name):
             boxes[name], rest = measure.split(text)
             if rest:
                 rests.append((continued_heading(sheet, name), rest))

@@ -17,6 +17,7 @@ from ..documents.context import LettersContext
 from ..documents.registry import owns, pack
 from ..load.assessment import load_assessment
 from ..load.ballots import read_ballots
+from ..load.ballots.scanned import scanned_texts
 from ..load.coverage import fallbacks_used, typed_in_ballots, typed_in_files, unshowable
 from ..load.data import CampaignData
 from ..load.folder import DataFolder, InputFile
@@ -120,7 +121,9 @@ def run_letters(data_dir: Path, out_dir: Path, progress: Progress | None = None)
         for line in summary(scored.results):
             progress.say(line)
         renderer = PdfRenderer(scored.fonts)
-        context = LettersContext(campaign, secretaries, scored.results, renderer)
+        context = LettersContext(
+            campaign, secretaries, scored.results, renderer, scanned_texts=scanned_texts(out_dir)
+        )
         staging = Staging(out_dir, len(secretaries))
         try:
             carried = staging.carry_over(_owned)

@@ -47,3 +47,22 @@ def _pending(out_dir: Path, counted: set[str], problems: list[Problem]) -> None:
             zh = f"扫描页待人工判定：{shown}（在 scan-review.csv 中判定后重新运行 scan）"
             en = f"a scanned page awaits review: {shown} (decide it in scan-review.csv, run scan)"
             problems.append(Problem(file, str(line), "decision", zh, en))
+
+
+TEXT_INDEX = Path("scan") / "text" / "index.csv"
+TEXT_FIELDS = {"问题和不足": "problems", "意见建议": "suggestions"}  # scan's picture names
+
+
+def scanned_texts(out_dir: Path) -> dict[tuple[str, str], str]:
+    """Return (serial, text box) → file URI of the picture of what was written there, for the
+    text boxes `scan` found written in (scan/text/index.csv)."""
+    path = out_dir / TEXT_INDEX
+    if not path.is_file():
+        return {}
+    found = {}
+    for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")):
+        picture = path.parent / row.get("image", "")
+        name = TEXT_FIELDS.get(row.get("box", ""))
+        if row.get("content") == "written" and name and picture.is_file():
+            found[(row["ballot_id"], name)] = picture.resolve().as_uri()
+    return found
