@@ -32,7 +32,7 @@ from generator.pipeline.scan import run_scan
 import scanlab
 from helpers import DATA
 
-PAGES = 300  # ballot sheets, blank backs besides; each abnormal case at least three times
+PAGES = 450  # ballot sheets (500 pages and more with the duplex backs); each case 4 times or more
 MIX = {case: 0.01 for case in scanlab.DEFAULT_MIX} | {"blank": 0.03, "double": 0.02}
 FORMS_FILES = ("forms/选票/ballot-layout.json", "forms/ballots-issued.csv")
 
@@ -73,7 +73,7 @@ def corpus(forms_out, forms, tmp_path_factory):
 
 def test_every_page_is_accounted_for(corpus):
     truth, read, out = corpus
-    assert len(read) == len(truth)
+    assert len(read) == len(truth) >= 500
     auto = [r for r in read.values() if r["decision"] == "auto"]
     ballots = rows(out / "scan" / "ballots.csv")
     assert sorted(b["ballot_id"] for b in ballots) == sorted(r["ballot_id"] for r in auto)

@@ -7,7 +7,8 @@ ballots.csv (the ballots `letters` reads), the text boxes' images, a review page
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,12 +20,12 @@ from ..load.scan_review import read_review
 from ..load.secret import read_secret
 from ..model.errors import InputError, Problem
 from ..model.serials import fingerprint, issue_ballots
-from ..output.staging import Staging, output_lock
+from ..output.staging import Staging, Written, output_lock
 from ..progress import Progress
 from ..scan.pages import read_pages, scan_files
 from ..scan.settle import Settled, settle
 from ..scan.sheet import Campaign, SheetRead, read_sheet
-from .scan_files import ballots_csv, review_page, sheets_csv, text_images
+from .scan_files import ballots_csv, keep_pictures, review_page, sheets_csv, text_index
 
 SCAN = "scan"
 
@@ -53,25 +54,36 @@ def campaign_for(data_dir: Path, out_dir: Path) -> Campaign:
     )
 
 
-def read_all(files: Iterable[Path], campaign: Campaign) -> Iterator[SheetRead]:
+def read_all(
+    files: Iterable[Path], campaign: Campaign, write: Callable[[str, bytes], None]
+) -> Iterator[SheetRead]:
+    """Read every page in order; write its pictures at once and keep their names only."""
+    seen: Counter = Counter()
+    index = 0
     for path in files:
         for page in read_pages(path):
-            yield read_sheet(page, campaign)
+            index += 1
+            yield keep_pictures(read_sheet(page, campaign), index, seen, write)
 
 
-def with_pictures(settled: Settled, campaign: Campaign) -> Settled:
+def with_pictures(
+    settled: Settled, campaign: Campaign, write: Callable[[str, bytes], None]
+) -> Settled:
     """Give each page awaiting a person its picture: a page read with confidence and then sent to
-    review (a serial read twice, differently) is read again; only those pages are kept."""
-    wanted = {
-        (s.file, s.page) for s in settled.pending() if s.preview is None and s.ballot is not None
-    }
-    pictures = {}
+    review (a serial read twice, differently) is read again, those pages only."""
+    order = {(s.file, s.page): i + 1 for i, s in enumerate(settled.sheets)}
+    wanted = {(s.file, s.page) for s in settled.pending() if not s.preview_file and s.ballot}
+    found: dict[tuple[str, int], str] = {}
     for file in sorted({file for file, _ in wanted}):
         for page in read_pages(Path(file)):
             if (file, page.number) in wanted:
-                pictures[(file, page.number)] = read_sheet(page, campaign, picture=True).preview
+                again = read_sheet(page, campaign, picture=True)
+                index = order[(file, page.number)]
+                found[(file, page.number)] = keep_pictures(
+                    replace(again, text_images={}), index, Counter(), write
+                ).preview_file
     sheets = tuple(
-        replace(s, preview=pictures[(s.file, s.page)]) if (s.file, s.page) in pictures else s
+        replace(s, preview_file=found[(s.file, s.page)]) if (s.file, s.page) in found else s
         for s in settled.sheets
     )
     return replace(settled, sheets=sheets)
@@ -80,7 +92,10 @@ def with_pictures(settled: Settled, campaign: Campaign) -> Settled:
 def run_scan(
     data_dir: Path, out_dir: Path, inputs: list[Path], progress: Progress | None = None
 ) -> list[Path]:
-    """Read every page of the files given, publish OUT/scan/; return the files written."""
+    """Read every page of the files given, publish OUT/scan/; return the files written.
+
+    The pictures are written into the staging folder as the pages are read; the lists, once
+    every page is read and settled."""
     progress = progress or Progress(quiet=True)
     files = scan_files(inputs)
     missing = [path for path in files if not path.is_file()]
@@ -90,25 +105,27 @@ def run_scan(
     with output_lock(out_dir):
         campaign = campaign_for(data_dir, out_dir)
         decisions = read_review(data_dir, campaign.scale)
-        settled = settle(list(read_all(files, campaign)), decisions, campaign.issued)
-        settled = with_pictures(settled, campaign)
         staging = Staging(out_dir, len(campaign.role_of))
+        written: list[Written] = []
+
+        def write(relative: str, content: bytes) -> None:
+            written.append(staging.write_file(f"{SCAN}/{relative}", content, SCAN))
+
         try:
             staging.carry_over(lambda path: path.startswith(SCAN + "/"))
-            written = [
-                staging.write_file(f"{SCAN}/sheets.csv", sheets_csv(settled, campaign), SCAN),
-                staging.write_file(f"{SCAN}/ballots.csv", ballots_csv(settled.ballots), SCAN),
-            ]
-            extra = [*text_images(settled), *review_page(settled, campaign)]
-            for relative, content in extra:
-                written.append(staging.write_file(f"{SCAN}/{relative}", content, SCAN))
+            pages = list(read_all(files, campaign, write))
+            settled = with_pictures(settle(pages, decisions, campaign.issued), campaign, write)
+            write("sheets.csv", sheets_csv(settled, campaign))
+            write("ballots.csv", ballots_csv(settled.ballots))
+            write("text/index.csv", text_index(settled))
+            write("review.html", review_page(settled, campaign))
             staging.publish()
         except BaseException:
             staging.discard()
             raise
     for line in summary(settled):
         progress.say(line)
-    return [out_dir / w.path for w in written]
+    return [out_dir / w.path for w in sorted(written, key=lambda w: w.path)]
 
 
 def summary(settled: Settled) -> list[str]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import html
 import io
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 import cv2
 import numpy as np
@@ -79,44 +81,57 @@ def png(image: np.ndarray) -> bytes:
     return encoded.tobytes()
 
 
-def text_images(settled: Settled) -> Iterator[tuple[str, bytes]]:
-    """The text boxes of each counted sheet, for transcription and the archive, and
-    text/index.csv saying of each whether something is written in it."""
-    counted = {ballot.serial for ballot, _ in settled.ballots}
-    index = []
-    for sheet in sorted(settled.sheets, key=lambda s: s.ballot.serial if s.ballot else ""):
-        if sheet.ballot is None or sheet.ballot.serial not in counted:
-            continue
+def keep_pictures(
+    sheet: SheetRead, index: int, seen: Counter, write: Callable[[str, bytes], None]
+) -> SheetRead:
+    """Write the page's pictures now (text boxes under text/, the sheet under review/ when a
+    person must see it); return the reading holding only their names."""
+    pictures = {}
+    if sheet.ballot is not None and sheet.text_images:
+        serial = sheet.ballot.serial
+        seen[serial] += 1
+        again = "" if seen[serial] == 1 else f"-{seen[serial]}"  # the same sheet scanned again
         for name, image in sorted(sheet.text_images.items()):
-            picture = f"{sheet.ballot.serial}-{TEXT_NAMES.get(name, name)}.png"
-            written = "written" if sheet.written.get(name) else "empty"
-            index.append((sheet.ballot.serial, TEXT_NAMES.get(name, name), written, picture))
-            yield f"text/{picture}", png(image)
-    yield "text/index.csv", csv_bytes(("ballot_id", "box", "content", "image"), index)
+            pictures[name] = f"text/{serial}-{TEXT_NAMES.get(name, name)}{again}.png"
+            write(pictures[name], png(image))
+    preview_file = ""
+    if sheet.preview is not None:
+        preview_file = f"review/{index:05d}.png"
+        write(preview_file, png(sheet.preview))
+    return replace(
+        sheet, text_images={}, preview=None, pictures=pictures, preview_file=preview_file
+    )
 
 
-def review_page(settled: Settled, campaign: Campaign) -> Iterator[tuple[str, bytes]]:
-    """review.html: each page awaiting a person, its picture, the score cells outlined."""
-    items: list[str] = []
+def text_index(settled: Settled) -> bytes:
+    """text/index.csv: the pictures of each counted ballot's text boxes, and whether something
+    is written in each."""
+    counted = dict(((b.serial, r) for b, r in settled.ballots))
+    rows = []
     for index, sheet in enumerate(settled.sheets):
-        if sheet.reading.decision != "review" or index in settled.notes:
+        ballot = sheet.ballot
+        if ballot is None or ballot.serial not in counted or not sheet.pictures:
             continue
-        picture = f"review/{len(items) + 1:04d}.png"
-        if sheet.preview is not None:
-            yield picture, png(sheet.preview)
-        items.append(_review_item(sheet, picture, campaign))
+        if sheet.reading.decision != "auto" and index not in settled.notes:
+            continue
+        for name, picture in sorted(sheet.pictures.items()):
+            written = "written" if sheet.written.get(name) else "empty"
+            rows.append((ballot.serial, TEXT_NAMES.get(name, name), written, picture[5:]))
+    rows = sorted(set(rows))
+    return csv_bytes(("ballot_id", "box", "content", "image"), rows)
+
+
+def review_page(settled: Settled, campaign: Campaign) -> bytes:
+    """review.html: each page awaiting a person, its picture, the score cells outlined."""
+    items = [_review_item(sheet, sheet.preview_file, campaign) for sheet in settled.pending()]
     body = "\n".join(items) or "<p>没有待人工判定的页面 / nothing awaits review</p>"
-    yield "review.html", REVIEW_HTML.format(count=len(items), items=body).encode("utf-8")
+    return REVIEW_HTML.format(count=len(items), items=body).encode("utf-8")
 
 
 def _review_item(sheet: SheetRead, picture: str, campaign: Campaign) -> str:
     ballot = sheet.ballot
     cells = ""
-    if (
-        ballot is not None
-        and sheet.preview is not None
-        and sheet.reading.reason != "not_registered"
-    ):
+    if ballot is not None and sheet.preview_file and sheet.reading.reason != "not_registered":
         boxes = campaign.layout.kinds[campaign.role_of[ballot.secretary_id]]
         cells = "".join(
             f'<div class="cell" style="left:{x * PREVIEW_PX_PER_MM}px;top:{y * PREVIEW_PX_PER_MM}px;'
@@ -124,11 +139,14 @@ def _review_item(sheet: SheetRead, picture: str, campaign: Campaign) -> str:
             for score, (x, y, w, h) in boxes.score_cells
         )
     serial = ballot.serial if ballot else "（二维码未识别 / QR unread）"
+    image = (
+        f'<div class="sheet"><img src="{picture}" alt="{html.escape(serial)}">{cells}</div>'
+        if picture
+        else ""
+    )
     return (
         f"<section><h2>{html.escape(serial)} — {html.escape(sheet.file)} 第 {sheet.page} 页</h2>"
-        f"<p>{html.escape(sheet.reading.describe())}</p>"
-        f'<div class="sheet"><img src="{picture}" alt="{html.escape(serial)}">{cells}</div>'
-        "</section>"
+        f"<p>{html.escape(sheet.reading.describe())}</p>{image}</section>"
     )
 
 

@@ -34,7 +34,9 @@ class Campaign:
 @dataclass(frozen=True)
 class SheetRead:
     """A page's reading, with the pictures a person needs: the text boxes, and the whole sheet
-    (in the layout's frame when registered) for review."""
+    (in the layout's frame when registered) for review. The pipeline writes the pictures as the
+    page is read and keeps their names only (`pictures`, `preview_file`), so that memory holds
+    one page's pixels whatever the stack's size."""
 
     file: str
     page: int
@@ -43,6 +45,8 @@ class SheetRead:
     written: dict[str, bool] = field(default_factory=dict)
     text_images: dict[str, np.ndarray] = field(default_factory=dict)
     preview: np.ndarray | None = None
+    pictures: dict[str, str] = field(default_factory=dict)  # text box → its picture's file
+    preview_file: str = ""
 
 
 def rejected(page: ScanPage, reason: str, ballot: IssuedBallot | None = None) -> SheetRead:
