@@ -189,7 +189,8 @@ def test_the_layout_file_gives_rules_qr_orientation_and_print_for_each_kind(form
     assert layout["orientation"] == {"page": "portrait", "qr_corner": "top_right"}
     assert layout["rules"]["width"] == 0.25 and layout["rules"]["box_edges"] == "centre"
     for name, kind in layout["kinds"].items():
-        assert kind["form_label"]["text"] == f"评议表 {name} · 版式{LAYOUT_VERSION}"
+        attachment = {"branch": "附件1", "committee": "附件2"}[name]
+        assert kind["form_label"]["text"] == f"评议表（{attachment}）{name} · 版式{LAYOUT_VERSION}"
         qr = kind["qr_code"]
         assert qr["box"] == kind["qr"] and qr["error_correction"] == "M"
         assert qr["modules"] == 17 + 4 * qr["version"]

@@ -181,9 +181,13 @@ def sheet_layout(form: EvaluationForm) -> SheetLayout:
     )
 
 
+FORM_OF_KIND = {"branch": "附件1", "committee": "附件2"}  # the 通知's 附件 each role's form is
+
+
 def form_label(kind: str) -> Label:
-    """Return the form kind's code printed on its sheets: the layout file's key and version."""
-    text = f"评议表 {kind} · 版式{LAYOUT_VERSION}"
+    """Return the form kind printed on its sheets: the 通知's 附件 the clerk knows it by, then the
+    layout file's key and version a reader matches."""
+    text = f"评议表（{FORM_OF_KIND.get(kind, kind)}）{kind} · 版式{LAYOUT_VERSION}"
     fitted = fit(list(text), FORM_LABEL.w, FORM_LABEL.h, FORM_LABEL_SIZE, max_lines=1)
     return Label(FORM_LABEL, fitted.size, fitted.lines)
 
