@@ -44,7 +44,7 @@ def _reason(sheet: SheetRead, note: str | None) -> str:
 
 def sheets_csv(settled: Settled, campaign: Campaign) -> bytes:
     """Every page read, in the order read, with its decision and reason."""
-    decided = dict(settled.ballots and ((b.serial, r) for b, r in settled.ballots))
+    decided = {ballot.serial: reading for ballot, reading in settled.ballots}
     rows = []
     for index, sheet in enumerate(settled.sheets):
         ballot, reading = sheet.ballot, sheet.reading
@@ -106,7 +106,7 @@ def keep_pictures(
 def text_index(settled: Settled) -> bytes:
     """text/index.csv: the pictures of each counted ballot's text boxes, and whether something
     is written in each."""
-    counted = dict(((b.serial, r) for b, r in settled.ballots))
+    counted = {ballot.serial for ballot, _ in settled.ballots}
     rows = []
     for index, sheet in enumerate(settled.sheets):
         ballot = sheet.ballot
@@ -116,9 +116,10 @@ def text_index(settled: Settled) -> bytes:
             continue
         for name, picture in sorted(sheet.pictures.items()):
             written = "written" if sheet.written.get(name) else "empty"
-            rows.append((ballot.serial, TEXT_NAMES.get(name, name), written, picture[5:]))
-    rows = sorted(set(rows))
-    return csv_bytes(("ballot_id", "box", "content", "image"), rows)
+            rows.append(
+                (ballot.serial, TEXT_NAMES.get(name, name), written, picture.removeprefix("text/"))
+            )
+    return csv_bytes(("ballot_id", "box", "content", "image"), sorted(rows))
 
 
 def review_page(settled: Settled, campaign: Campaign) -> bytes:

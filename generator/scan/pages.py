@@ -29,8 +29,7 @@ class ScanPage:
     file: str
     number: int  # 1-based within the file
     image: np.ndarray | None
-    dpi: float
-    problem: str = ""  # why the page has no image (English; the decision carries the reason)
+    dpi: float  # 0 when the page has no image: an unreadable file, a page too large
 
 
 def scan_files(paths: list[Path]) -> list[Path]:
@@ -54,8 +53,8 @@ def read_pages(path: Path) -> Iterator[ScanPage]:
             yield from _pdf_pages(path, shown)
         else:
             yield from _image_pages(path, shown)
-    except (OSError, ValueError, pdfium.PdfiumError, Image.DecompressionBombError) as e:
-        yield ScanPage(shown, 1, None, 0, f"unreadable file: {e}")
+    except (OSError, ValueError, pdfium.PdfiumError, Image.DecompressionBombError):
+        yield ScanPage(shown, 1, None, 0)
 
 
 def _pdf_pages(path: Path, shown: str) -> Iterator[ScanPage]:
@@ -66,7 +65,7 @@ def _pdf_pages(path: Path, shown: str) -> Iterator[ScanPage]:
             width, height = page.get_size()
             scale = READ_DPI / 72
             if width * height * scale * scale > MAX_PIXELS:
-                yield ScanPage(shown, index + 1, None, 0, "page too large")
+                yield ScanPage(shown, index + 1, None, 0)
                 continue
             bitmap = page.render(scale=scale, grayscale=True)
             image = np.array(bitmap.to_pil().convert("L"))
@@ -83,6 +82,6 @@ def _image_pages(path: Path, shown: str) -> Iterator[ScanPage]:
                 break
             dpi = frame.info.get("dpi", (DEFAULT_DPI, DEFAULT_DPI))[0] or DEFAULT_DPI
             if frame.width * frame.height > MAX_PIXELS:
-                yield ScanPage(shown, index + 1, None, 0, "page too large")
+                yield ScanPage(shown, index + 1, None, 0)
                 continue
             yield ScanPage(shown, index + 1, np.array(frame.convert("L")), float(dpi))

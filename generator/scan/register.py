@@ -16,14 +16,12 @@ from ..load.ballot_layout import Box, SheetBoxes
 
 SEARCH = 10.0  # mm around a mark's expected place
 SIZE_TOLERANCE = 0.25  # a mark's side may differ this much from the layout's (scale, blur, ink)
-MAX_RESIDUAL = 0.8  # mm: marks further than this from the fitted transform → not registered
 
 
 @dataclass(frozen=True, slots=True)
 class Registration:
     transform: np.ndarray  # 2 × 3: mm → pixels
     marks_found: int
-    residual: float  # mm, the worst mark's distance from the fit
 
 
 def _corners_of(box: Box) -> np.ndarray:
@@ -88,5 +86,4 @@ def register(image: np.ndarray, boxes: SheetBoxes, guess: np.ndarray) -> Registr
         transform, _ = cv2.estimateAffine2D(source, target, method=cv2.LMEDS)
     if transform is None:
         return None
-    residual = float(np.max(np.hypot(*(_apply(transform, source) - target).T))) / scale
-    return Registration(transform.astype(np.float64), len(source), residual)
+    return Registration(transform.astype(np.float64), len(source))

@@ -49,8 +49,8 @@ class SheetRead:
     preview_file: str = ""
 
 
-def rejected(page: ScanPage, reason: str, ballot: IssuedBallot | None = None) -> SheetRead:
-    return SheetRead(page.file, page.number, ballot, Reading("rejected", "", None, reason))
+def rejected(page: ScanPage, reason: str) -> SheetRead:
+    return SheetRead(page.file, page.number, None, Reading("rejected", "", None, reason))
 
 
 def read_sheet(page: ScanPage, campaign: Campaign, *, picture: bool = False) -> SheetRead:
