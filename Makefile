@@ -10,7 +10,7 @@ TEST_PACKAGES := poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui
 SCALE ?= 200
 CODE := generator tests tools
 
-.PHONY: forms scan letters verify test check bench templates fonts setup clean
+.PHONY: forms scan letters verify serve test check bench templates fonts setup clean
 
 forms: setup
 	$(BIN)/python -m generator forms --data $(DATA) --out $(OUT)
@@ -18,6 +18,12 @@ forms: setup
 # Read scanned paper ballots (SCANS: PDF/TIFF/PNG/JPEG files or folders) into OUT/scan/.
 scan: setup
 	$(BIN)/python -m generator scan --data $(DATA) --out $(OUT) $(SCANS)
+
+# The clerk's station on http://127.0.0.1:8000/ (HOST=0.0.0.0 to serve the office network).
+HOST ?= 127.0.0.1
+PORT ?= 8000
+serve: setup
+	$(BIN)/python -m generator serve --data $(DATA) --out $(OUT) --host $(HOST) --port $(PORT)
 
 letters: setup
 	$(BIN)/python -m generator letters --data $(DATA) --out $(OUT)

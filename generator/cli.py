@@ -38,6 +38,20 @@ def parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--trust", type=Path, help="trusted CA certificate (PEM or DER); default: the data's"
     )
+    serve = commands.add_parser("serve", help="the clerk's station: a web application")
+    serve.add_argument("--data", type=Path, default=Path("data"))
+    serve.add_argument("--out", type=Path, default=Path("output"))
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    user = commands.add_parser("user", help="the station's accounts")
+    accounts = user.add_subparsers(dest="action", required=True)
+    add = accounts.add_parser("add", help="make an account or set its password and role")
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=("clerk", "committee", "admin"))
+    add.add_argument("--data", type=Path, default=Path("data"))
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
     return main
 
 
@@ -52,6 +66,8 @@ def _command(commands, name: str, text: str) -> argparse.ArgumentParser:
 def run(arguments: argparse.Namespace) -> int:
     from .progress import Progress
 
+    if arguments.command in ("serve", "user"):
+        return _station(arguments)
     progress = Progress(quiet=arguments.quiet)
     if arguments.command == "forms":
         from .pipeline.forms import run_forms  # rendering libraries load only when needed
@@ -88,6 +104,16 @@ def _verify(arguments: argparse.Namespace) -> int:
         )
     print(verdict_table(verdicts))
     return EXIT_OK if all(v.ok for v in verdicts) else EXIT_FAILURE
+
+
+def _station(arguments: argparse.Namespace) -> int:
+    """Serve the station, or make an account for it."""
+    from .station.serve import add_account, serve
+
+    if arguments.command == "serve":
+        serve(arguments.data, arguments.out, arguments.host, arguments.port)
+        return EXIT_OK
+    return add_account(arguments.data, arguments.name, arguments.role, arguments.password_stdin)
 
 
 def _route_library_logs(verbose: bool) -> None:

@@ -148,3 +148,11 @@ def letters_context(scored, renderer):
 
     data = scored.data
     return LettersContext(data.campaign, data.secretaries, scored.results, renderer)
+
+
+@pytest.fixture
+def station(sample_run, tmp_path):
+    """A station on a copy of the sample after `forms` (data, secret and register, no letters)."""
+    from stationkit import make_campaign
+
+    return make_campaign(tmp_path, sample_run / "data", sample_run / "output")

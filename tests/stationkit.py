@@ -1,0 +1,78 @@
+"""The station under test: a campaign copied into a temporary folder, its accounts, logins.
+
+`Campaign.client(name)` returns a Flask test client logged in as that account, with `csrf` set;
+`post` sends the session's CSRF token with every form, as the pages do.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+ACCOUNTS = {"clerk1": "clerk", "clerk2": "clerk", "committee1": "committee", "admin1": "admin"}
+CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
+
+
+def password(name: str) -> str:
+    return f"password-{name}"
+
+
+@dataclass
+class Campaign:
+    """A station on a copy of a campaign: its data folder, output folder and application."""
+
+    data_dir: Path
+    out_dir: Path
+    app: object
+
+    @property
+    def engine(self):
+        return self.app.extensions["station"].engine  # type: ignore[attr-defined]
+
+    def client(self, name: str | None = None) -> LoggedIn:
+        client = LoggedIn(self.app.test_client())  # type: ignore[attr-defined]
+        if name is not None:
+            client.login(name)
+        return client
+
+
+class LoggedIn:
+    """A test client that keeps its session's CSRF token and sends it with every POST."""
+
+    def __init__(self, client):
+        self.client = client
+        self.csrf = ""
+
+    def login(self, name: str, secret: str | None = None):
+        response = self.client.post(
+            "/login", data={"name": name, "password": secret or password(name)}
+        )
+        assert response.status_code == 302, response.data.decode()[:500]
+        self.csrf = CSRF.search(self.client.get("/").data.decode()).group(1)
+        return response
+
+    def get(self, url: str, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def post(self, url: str, data: dict | None = None, **kwargs):
+        return self.client.post(url, data={"csrf": self.csrf, **(data or {})}, **kwargs)
+
+
+def make_campaign(root: Path, data: Path, output: Path | None = None) -> Campaign:
+    """Copy a campaign (and, when given, its output folder) and open a station on it."""
+    from generator.station.accounts import add_user
+    from generator.station.app import create_app
+    from generator.station.store import database_url, open_store
+
+    data_dir, out_dir = root / "data", root / "output"
+    shutil.copytree(data, data_dir, ignore=shutil.ignore_patterns(".station"))
+    if output is not None:
+        shutil.copytree(output, out_dir, ignore=shutil.ignore_patterns("archive", "letters"))
+    engine = open_store(database_url(data_dir))
+    for name, role in ACCOUNTS.items():
+        add_user(engine, name, role, password(name))
+    app = create_app(data_dir, out_dir, engine)
+    app.config["TESTING"] = True
+    return Campaign(data_dir, out_dir, app)

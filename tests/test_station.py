@@ -1,0 +1,141 @@
+"""The station's guard: login, roles, CSRF, the login limit, uploads, and the CLI's accounts."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+
+import pytest
+
+from stationkit import password
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+
+def _urls(app) -> list[tuple[str, set[str]]]:
+    """Every route with sample arguments filled in, and its methods."""
+    samples = {"job_id": "1", "folder": "forms", "relative": "x.pdf", "ballot_id": "ABCD-EFGH"}
+    found = []
+    for rule in app.url_map.iter_rules():
+        url = rule.rule
+        for name in rule.arguments:
+            url = re.sub(rf"<(?:[a-z]+:)?{name}>", samples.get(name, "1"), url)
+        found.append((url, set(rule.methods or ()) - {"HEAD", "OPTIONS"}))
+    return found
+
+
+def test_healthz_answers_without_login(station):
+    response = station.client().get("/healthz")
+    assert response.status_code == 200
+    assert response.data == b"ok"
+
+
+def test_every_route_but_healthz_and_login_refuses_the_anonymous(station):
+    client = station.client()
+    checked = 0
+    for url, methods in _urls(station.app):
+        if url in ("/healthz", "/login") or url.startswith("/static"):
+            continue
+        for method in methods:
+            response = client.client.open(url, method=method)
+            if method == "GET":
+                assert response.status_code == 302, (url, response.status_code)
+                assert response.headers["Location"].startswith("/login"), url
+            else:
+                assert response.status_code in (400, 401), (method, url, response.status_code)
+            checked += 1
+    assert checked >= 15
+
+
+def test_a_wrong_password_is_refused_and_guessing_is_limited(station):
+    client = station.client()
+    for _ in range(5):
+        response = client.client.post("/login", data={"name": "clerk1", "password": "wrong"})
+        assert response.status_code == 401
+        assert "用户名或密码不正确" in response.data.decode()
+    response = client.client.post(
+        "/login", data={"name": "clerk1", "password": password("clerk1")}
+    )
+    assert response.status_code == 429
+    assert "尝试过于频繁" in response.data.decode()
+
+
+def test_a_form_without_the_csrf_token_is_refused(station):
+    client = station.client("clerk1")
+    response = client.client.post("/prepare/run", data={})
+    assert response.status_code == 400
+    assert "表单已过期或来源不明" in response.data.decode()
+    response = client.client.post("/prepare/run", data={"csrf": "0" * 64})
+    assert response.status_code == 400
+
+
+def test_roles_keep_to_their_pages(station):
+    committee, clerk = station.client("committee1"), station.client("clerk1")
+    assert committee.get("/entry/").status_code == 403
+    assert committee.get("/prepare/").status_code == 403
+    assert clerk.get("/grading/").status_code == 403
+    assert clerk.get("/users").status_code == 403
+    assert station.client("admin1").get("/users").status_code == 200
+
+
+def test_logging_out_ends_the_session(station):
+    client = station.client("clerk1")
+    assert client.get("/prepare/").status_code == 200
+    assert client.post("/logout").status_code == 302
+    assert client.get("/prepare/").status_code == 302
+
+
+def test_a_name_with_markup_shows_as_text(station):
+    admin = station.client("admin1")
+    response = admin.post(
+        "/users", data={"name": "<script>alert(1)</script>", "role": "clerk", "password": "x" * 9}
+    )
+    assert "<script>alert(1)</script>" not in response.data.decode()
+    assert "用户名须为" in response.data.decode()
+
+
+def test_pages_forbid_inline_scripts(station):
+    response = station.client("clerk1").get("/prepare/")
+    assert "script-src" not in response.headers["Content-Security-Policy"]
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_uploads_are_checked_and_their_names_never_become_paths():
+    from werkzeug.datastructures import FileStorage
+
+    from generator.station.files import UploadError, display_name, take_upload
+
+    def storage(name: str, content: bytes) -> FileStorage:
+        return FileStorage(io.BytesIO(content), filename=name)
+
+    assert display_name("../../etc/passwd") == "passwd"
+    assert display_name("C:\\Users\\clerk\\扫描1.pdf") == "扫描1.pdf"
+    assert display_name("..") == "未命名"
+    taken = take_upload(storage("../../扫描.pdf", b"%PDF-1.7 ..."), {"pdf"}, 1 << 20)
+    assert taken.label == "扫描.pdf"
+    with pytest.raises(UploadError, match="只接受"):
+        take_upload(storage("a.exe", b"MZ"), {"pdf"}, 1 << 20)
+    with pytest.raises(UploadError, match="内容不是 pdf"):
+        take_upload(storage("a.pdf", b"MZ not a pdf"), {"pdf"}, 1 << 20)
+    with pytest.raises(UploadError, match="超过"):
+        take_upload(storage("a.pdf", b"%PDF-" + b"0" * (2 << 20)), {"pdf"}, 1 << 20)
+
+
+def test_an_account_is_made_from_the_command_line(tmp_path):
+    (tmp_path / "campaign.yaml").write_text("year: 2022\n")
+    command = [sys.executable, "-m", "generator", "user", "add", "张三", "--role", "clerk"]
+    command += ["--data", str(tmp_path), "--password-stdin"]
+    made = subprocess.run(command, input="long-enough\n", capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    assert "已设置账号 张三" in made.stderr
+    short = subprocess.run(command, input="short\n", capture_output=True, text=True)
+    assert short.returncode == 2
+    assert "密码至少 8 位" in short.stderr
+    from generator.station.accounts import authenticate
+    from generator.station.store import database_url, open_store
+
+    engine = open_store(database_url(tmp_path))
+    assert authenticate(engine, "张三", "long-enough", "test") is not None
