@@ -55,9 +55,7 @@ def test_a_wrong_password_is_refused_and_guessing_is_limited(station):
         response = client.client.post("/login", data={"name": "clerk1", "password": "wrong"})
         assert response.status_code == 401
         assert "用户名或密码不正确" in response.data.decode()
-    response = client.client.post(
-        "/login", data={"name": "clerk1", "password": password("clerk1")}
-    )
+    response = client.client.post("/login", data={"name": "clerk1", "password": password("clerk1")})
     assert response.status_code == 429
     assert "尝试过于频繁" in response.data.decode()
 
