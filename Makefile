@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA ?= data
 OUT ?= output
 RUNTIME_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
-TEST_PACKAGES := poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui
+TEST_PACKAGES := poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui postgresql chromium
 
 SCALE ?= 200
 CODE := generator tests tools
