@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -195,3 +196,23 @@ def test_markup_typed_in_shows_as_text(station):
     assert str(escape(script)) in page.split('id="reasons"')[1]
     assert str(escape(script)) in page.split('id="achievements"')[1]
     assert yaml.safe_load(_assessment(station))["s08"]["reason"] == script
+
+
+def test_the_file_keeps_its_comments_and_the_committee_scores_stay_exact(tmp_path):
+    from decimal import Decimal
+
+    from generator.station.pages.grading_file import Entered, read_snapshot, rebuilt
+
+    path = tmp_path / "assessment.yaml"
+    path.write_text("# 综合评价\n\nzz: {grade: 好}\nb: {scores: {组织评价: 86.50}}\n", "utf-8")
+    snapshot = read_snapshot(path)
+    typed = {"scores.组织评价": "90.25", "achievements": " 一\n\n二 ", "grade": "", "reason": ""}
+    entry = Entered.from_form(typed, ["组织评价"]).to_entry()
+    assert entry == {"achievements": ["一", "二"], "scores": {"组织评价": Decimal("90.25")}}
+    secretaries = [SimpleNamespace(id="a"), SimpleNamespace(id="b")]
+    content = rebuilt(snapshot, "a", entry, secretaries).decode()
+    assert content.startswith("# 综合评价\n\na:\n")
+    assert "组织评价: 90.25\n" in content and "组织评价: 86.50\n" in content
+    assert content.index("b:") < content.index("zz:")  # secretaries.yaml order, unknown ids last
+    shown = Entered.from_entry(yaml.safe_load(content)["a"], ["组织评价"])
+    assert (shown.achievements, shown.scores) == ("一\n二", {"组织评价": "90.25"})

@@ -64,7 +64,8 @@ def index():
 @blueprint.get("/<ident>")
 @requires("committee")
 def secretary(ident: str):
-    now = standing(station().data_dir, station().out_dir)
+    here = station()
+    now = standing(here.data_dir, here.out_dir)
     who = now.find(ident) or abort(404)
     snapshot, unreadable = _snapshot()
     values = Entered.from_entry(snapshot.entries.get(ident), _sources(now, who))

@@ -83,7 +83,7 @@ def check_entry(
     try:
         assessment = load_assessment(_Candidate(data_dir, candidate), list(now.secretaries), rules)
     except InputError as error:
-        own = [p for p in error.problems if about(p, secretary.id)]
+        own = [p for p in error.problems if _about(p, secretary.id)]
         if own:
             return own
         alone = _Candidate(data_dir, dump({secretary.id: entry}))
@@ -93,7 +93,7 @@ def check_entry(
     )
 
 
-def about(problem: Problem, ident: str) -> bool:
+def _about(problem: Problem, ident: str) -> bool:
     """Say whether a problem of assessment.yaml is in this secretary's entry."""
     return problem.field == ident or problem.field.startswith(f"{ident}.")
 
