@@ -45,8 +45,8 @@ def postgres_server() -> Iterator[str]:
     options = f"-k {socket} -p {PORT} -c listen_addresses='' -c fsync=off"
     subprocess.run(
         _as_owner(
-            [str(binaries / "pg_ctl"), "-D", str(cluster), "-l", str(folder / "log"), "-o", options]
-            + ["-w", "start"]
+            [str(binaries / "pg_ctl"), "-D", str(cluster), "-l", str(folder / "log")]
+            + ["-o", options, "-w", "start"]
         ),
         **run,
     )
