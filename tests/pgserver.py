@@ -43,13 +43,8 @@ def postgres_server() -> Iterator[str]:
         **run,
     )
     options = f"-k {socket} -p {PORT} -c listen_addresses='' -c fsync=off"
-    subprocess.run(
-        _as_owner(
-            [str(binaries / "pg_ctl"), "-D", str(cluster), "-l", str(folder / "log")]
-            + ["-o", options, "-w", "start"]
-        ),
-        **run,
-    )
+    start = ["-D", str(cluster), "-l", str(folder / "log"), "-o", options, "-w", "start"]
+    subprocess.run(_as_owner([str(binaries / "pg_ctl"), *start]), **run)
     try:
         subprocess.run(
             _as_owner(
