@@ -280,7 +280,11 @@ def test_decisions_count_once_the_scans_are_read_again(desk, sample_run):
     assert not (campaign.data_dir / "scan-review.csv").exists()
     decided = clerk.post(
         f"/scanning/review/{rows['faint']}",
-        {**form_fields(faint), "decision": by_case["faint"]["score"], "note": "淡痕为本人勾选"},
+        {
+            **form_fields(faint),
+            "decision": by_case["faint"]["score"],
+            "note": "淡痕为\x00本人\n勾选",
+        },
     )
     assert decided.status_code == 302
     two = clerk.get(decided.headers["Location"]).data.decode()
@@ -307,7 +311,7 @@ def test_decisions_count_once_the_scans_are_read_again(desk, sample_run):
     written = (campaign.data_dir / "scan-review.csv").read_text(encoding="utf-8").splitlines()
     expected = sorted(f"{b['ballot_id']},{b['score']},valid," for b in by_case.values())
     assert written[0] == "ballot_id,score,status,note"
-    assert [line.removesuffix("淡痕为本人勾选") for line in written[1:]] == expected
+    assert [line.removesuffix("淡痕为本人 勾选") for line in written[1:]] == expected
     page = clerk.get("/scanning/").data.decode()
     assert "3</strong> 页的判定尚未生效" in page
     assert any("scan/sheets.csv" in p.file for p in collected(campaign).problems)  # not yet
@@ -323,7 +327,7 @@ def test_decisions_count_once_the_scans_are_read_again(desk, sample_run):
     assert mine.pop("comments") != theirs.pop("comments")  # the handwriting is not typed yet
     assert mine == theirs
     log = "\n".join(audit_lines(campaign))
-    assert "判定扫描页" in log and "淡痕为本人勾选" not in log
+    assert "判定扫描页" in log and "淡痕为本人" not in log
 
 
 # --- transcription ------------------------------------------------------------------------------

@@ -234,7 +234,8 @@ def decision_from(
     serial = sheet.ballot_id or unread_serial(form.get("serial", ""), set(campaign.issued), sheets)
     choice, typed = form.get("decision", ""), form.get("score", "")
     status, score = chosen(choice, typed, sheet.score, campaign.scale)
-    note = " ".join(form.get("note", "").split())[:NOTE_MAX]
+    shown = "".join(c for c in form.get("note", "") if c.isprintable() or c.isspace())
+    note = " ".join(shown.split())[:NOTE_MAX]  # one line, no control character: the file reads
     return Decision(serial, score, status, note, "", "")
 
 
