@@ -2,8 +2,8 @@
 
 A dozen of the sample's own returned sheets for s01 are marked as their typed ballots say and
 scanned (tests/scanlab.py), two with a doubtful mark and one with its QR code smudged; their rows
-leave the typed files. Decided and transcribed on the page, then read again, they give s01 the
-very result the typed ballots gave.
+leave the typed files. Decided on the page and read again, they give s01 the very result the
+typed ballots gave (but the texts, still pictures); a transcription gives a ballot its text.
 """
 
 from __future__ import annotations
