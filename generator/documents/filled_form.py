@@ -60,8 +60,8 @@ def filled_sheet(
     pictures: Mapping[str, str] | None = None,
 ) -> FilledSheet:
     """Return the page of one ballot: only a valid ballot shows a √ or its number. A text box
-    scanned with writing in it shows the scan in the PDF and SCANNED in the DOCX (the paper's own
-    words are kept, not a transcription)."""
+    scanned with writing in it shows the scan in the PDF (the paper's own words are kept, not a
+    transcription) and, in the DOCX, the text typed from it or else SCANNED."""
     pictures = pictures or {}
     ticked = ballot.score if ballot.status == "valid" else None
     written = str(ticked) if form.written is not None and ticked is not None else ""
@@ -74,10 +74,15 @@ def filled_sheet(
         mark=STATUS_MARKS[ballot.status],
         ticks=tuple(TICK if score == ticked else "" for score in form.scores),
         written=written,
-        problems=SCANNED if "problems" in pictures else ballot.problems.strip(),
-        suggestions=SCANNED if "suggestions" in pictures else ballot.suggestions.strip(),
+        problems=_typed(ballot.problems, "problems" in pictures),
+        suggestions=_typed(ballot.suggestions, "suggestions" in pictures),
         pictures=dict(pictures),
     )
+
+
+def _typed(text: str, scanned: bool) -> str:
+    """Return a box's text for the DOCX: a scanned box without a transcription says SCANNED."""
+    return text.strip() or (SCANNED if scanned else "")
 
 
 def mark_box(layout: SheetLayout) -> Box:

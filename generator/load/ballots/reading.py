@@ -68,7 +68,7 @@ def collect_ballots(
     problems: list[Problem] = []
     per_file: dict[str, list[Candidate]] = {}
     workbooks: list[TallyFile] = []
-    scanned = scanned_candidates(out_dir, campaign, problems)
+    scanned = scanned_candidates(folder, out_dir, campaign, problems)
     for relative in ballot_files(folder, problems, scanned=scanned is not None):
         file = folder.shown(relative)
         per_file[file] = []
