@@ -65,9 +65,14 @@ class Year:
         candidates = [b for b in upper if b["secretary_id"] != SCANNED]
         self.entered = sorted(candidates, key=lambda b: b["ballot_id"])[:ENTERED]
         keys = {b["ballot_id"] for b in self.entered}
-        self.scanned = [b for rows, _ in files.values() for b in rows if b["secretary_id"] == SCANNED]
+        self.scanned = [
+            b for rows, _ in files.values() for b in rows if b["secretary_id"] == SCANNED
+        ]
         kept = {
-            name: ([b for b in rows if b["ballot_id"] not in keys and b["secretary_id"] != SCANNED], enc)
+            name: (
+                [b for b in rows if b["ballot_id"] not in keys and b["secretary_id"] != SCANNED],
+                enc,
+            )
             for name, (rows, enc) in files.items()
         }
         _write_ballots(self.data / "ballots", kept)
@@ -79,7 +84,9 @@ class Year:
         from generator.pipeline.letters import score
 
         typed = self.root / "typed"
-        shutil.copytree(DATA, typed / "data", ignore=shutil.ignore_patterns(".station", ".demo-signer"))
+        shutil.copytree(
+            DATA, typed / "data", ignore=shutil.ignore_patterns(".station", ".demo-signer")
+        )
         blanked = {  # a scan keeps the texts as pictures, not as text
             name: (
                 [
@@ -104,7 +111,9 @@ def _override(path: Path) -> None:
     assessment = yaml.safe_load(path.read_text(encoding="utf-8"))
     secretary, grade, reason = OVERRIDE
     assessment[secretary] = {**assessment.get(secretary, {}), "grade": grade, "reason": reason}
-    path.write_text(yaml.safe_dump(assessment, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(assessment, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
 
 
 @pytest.fixture(scope="module")
