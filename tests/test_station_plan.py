@@ -149,6 +149,45 @@ def test_rules_are_edited_as_yaml_and_their_problems_shown_at_their_line(station
     assert "# 综合评价结果 / Date of the 综合评价意见" in path.read_text(encoding="utf-8")
 
 
+def test_an_issuer_whose_short_name_cannot_be_derived_is_asked_for_it(station):
+    from generator.load.campaign import load_campaign_file
+
+    clerk, form = _settings(station)
+    form |= {"issuer.name": "中共某某学院委员会", "issuer.short": ""}
+    page = clerk.post("/plan/settings", form).data.decode()
+    assert _error_at(page, "f-issuer-short") == [
+        "无法从 issuer.name（中共某某学院委员会）推出简称，请填写 issuer.short / "
+        "cannot derive issuer.short from 中共某某学院委员会; set issuer.short"
+    ]
+    form |= {"issuer.short": "学院党委", "notice.copy_to": "校纪委，组织部"}
+    assert clerk.post("/plan/settings", form).status_code == 302
+    campaign = load_campaign_file((station.data_dir / "campaign.yaml").read_bytes(), "c.yaml")
+    assert (campaign.issuer.short, campaign.issuer.town) == ("学院党委", "上海庙镇")
+    assert campaign.notice.copy_to == ("校纪委", "组织部")
+
+
+def test_values_are_spliced_into_the_text_and_missing_keys_added():
+    from generator.station.plan_yaml import set_values, yaml_value
+
+    text = "year: 2022  # 年度\nnotice:\n  copy_to:\n    - 甲\n  # 印发\n  printed_by: 乙\n"
+    changed = set_values(
+        text,
+        {
+            ("year",): yaml_value("int", "2023"),
+            ("notice", "copy_to"): yaml_value("list", "丙, a: b"),
+            ("notice", "date"): yaml_value("date", "2023-01-05"),
+            ("results", "date"): yaml_value("date", "2023-02-01"),
+        },
+    )
+    assert changed == (
+        'year: 2023  # 年度\nnotice:\n  date: 2023-01-05\n  copy_to:\n    [丙, "a: b"]\n'
+        "  # 印发\n  printed_by: 乙\nresults:\n  date: 2023-02-01\n"
+    )
+    assert set_values("results:\n", {("results", "date"): "2023-02-01"}) == (
+        "results: {date: 2023-02-01}\n"
+    )
+
+
 def test_a_stale_settings_form_is_refused(station):
     clerk, form = _settings(station)
     path = station.data_dir / "campaign.yaml"

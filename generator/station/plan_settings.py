@@ -27,7 +27,7 @@ RULES = "rules"
 class Field:
     path: tuple[str, ...]
     label: str
-    kind: str  # text, int, date, mode, count
+    kind: str  # text, int, date, mode, count, list
     hint: str = ""
 
     @property
@@ -44,11 +44,17 @@ MAIN_FIELDS = (
     Field(("issuer", "name"), "发文机关（署名）", "text", "如 中共上海庙镇委员会"),
     Field(("issuer", "mark"), "发文机关标志", "text", "红头，如 中共上海庙镇委员会文件"),
     Field(("issuer", "superior"), "上级组织部门", "text", "接收述职报告和备案报告"),
+    Field(("issuer", "town"), "镇（街道）名", "text", "可不填：由发文机关名称推出"),
+    Field(
+        ("issuer", "short"), "发文机关简称", "text", "正文中的称呼，如 镇党委；可不填：由名称推出"
+    ),
     Field(("notice", "number"), "发文字号", "text", "如 上党发〔2022〕49号"),
     Field(("notice", "title"), "通知标题", "text", "须以《》引出工作方案名称"),
     Field(("notice", "addressee"), "主送机关", "text", "如 各党支部"),
     Field(("notice", "date"), "成文日期", "date"),
+    Field(("notice", "copy_to"), "抄送", "list", "多个用逗号分隔；可不填"),
     Field(("notice", "printed_by"), "印发机关", "text"),
+    Field(("notice", "printed_on"), "印发日期", "date", "可不填：同成文日期"),
     Field(("meeting", "date"), "述职评议会日期", "date"),
     Field(("meeting", "mode"), "会议形式", "mode"),
     Field(("deadline",), "全部完成时限", "date"),
@@ -200,6 +206,8 @@ def _display(value: object) -> str:
         return ""
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, list):
+        return "，".join(map(str, value))
     return str(value)
 
 

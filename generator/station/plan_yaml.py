@@ -15,13 +15,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 KeyPath = tuple[str, ...]
 Tree = dict[str, "Tree | str"]
 NULL_TAG = "tag:yaml.org,2002:null"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 WHOLE_NUMBER = re.compile(r"[+-]?\d{1,9}")
+LIST_SEPARATORS = re.compile(r"[,，;；\n]+")
 
 
 class UnsplicableError(ValueError):
@@ -44,11 +45,14 @@ def yaml_value(kind: str, typed: str) -> str:
     reads them as such; anything else as text, for the loader to judge (须为整数, 日期无效)."""
     typed = typed.strip()
     if not typed:
-        return "null"
+        return "[]" if kind == "list" else "null"
     if kind in ("int", "count") and WHOLE_NUMBER.fullmatch(typed):
         return str(int(typed))  # "015" would be octal in YAML 1.1
     if kind == "date" and ISO_DATE.fullmatch(typed):
         return typed
+    if kind == "list":
+        items = (item.strip() for item in LIST_SEPARATORS.split(typed))
+        return "[" + ", ".join(yaml_text(item) for item in items if item) + "]"
     return yaml_text(typed)
 
 
@@ -155,10 +159,13 @@ def _flow(tree: Tree) -> str:
 
 
 def _replace(node: Node, value: str) -> tuple[int, int, str]:
-    """Return the splice that puts a value where a scalar or a flow collection is."""
-    if not isinstance(node, ScalarNode) and not getattr(node, "flow_style", False):
-        raise UnsplicableError("a block collection stands where a value should")
+    """Return the splice that puts a value where a scalar, a flow collection or a block list of
+    scalars is (a block collection's own end runs on over the comments after it)."""
     start, end = node.start_mark.index, node.end_mark.index
+    if isinstance(node, SequenceNode) and not node.flow_style and node.value:
+        end = _replace(node.value[-1], value)[1]
+    elif not isinstance(node, ScalarNode) and not getattr(node, "flow_style", False):
+        raise UnsplicableError("a block collection stands where a value should")
     return start, end, value if end > start else f" {value}"
 
 
