@@ -143,6 +143,11 @@ def test_rules_are_edited_as_yaml_and_their_problems_shown_at_their_line(station
         "第 2 行：各来源权重之和须为1，现为 11/10 / weights must sum to 1, got 11/10"
     ]
     assert path.read_bytes() == before
+    broken = form["rules"].replace("bands: {", "bands: {{")
+    response = clerk.post("/plan/settings", form | {"rules": broken})
+    assert response.status_code == 422
+    assert _error_at(response.data.decode(), "f-rules")[0].startswith("第 5 行：YAML 语法错误")
+    assert path.read_bytes() == before
     right = form["rules"].replace("rectification_days: 30", "rectification_days: 20")
     assert clerk.post("/plan/settings", form | {"rules": right}).status_code == 302
     assert load_campaign_file(path.read_bytes(), "campaign.yaml").rules.rectification_days == 20
@@ -296,6 +301,15 @@ def test_an_import_replaces_a_secretaries_xlsx_that_would_shadow_the_list(statio
     assert kept == ["secretaries.xlsx", "secretaries.yaml"]
 
 
+def test_an_item_that_excel_would_split_is_pointed_out(station):
+    path = station.data_dir / "secretaries.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("（已整改）", "；已整改", 1), encoding="utf-8"
+    )
+    page = station.client("clerk1").get("/plan/secretaries").data.decode()
+    assert "注意：包甲子（s01） 的必答题或上年度问题中有一项含“；”或换行" in page
+
+
 def test_a_stale_import_is_refused(station):
     clerk = station.client("clerk1")
     workbook = _export(clerk)
@@ -308,7 +322,7 @@ def test_a_stale_import_is_refused(station):
         content_type="multipart/form-data",
     )
     assert response.status_code == 409
-    assert "secretaries 在您打开本页之后已被修改" in response.data.decode()
+    assert "书记名单 在您打开本页之后已被修改" in response.data.decode()
 
 
 # --- notice.md -------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from .store import STATION_FOLDER, now
 SHEET = "书记名单"
 WORKBOOK_LIMIT = 4 << 20  # a county's 1,000 secretaries take well under 1 MB
 LIST_COLUMNS = ("key_issues", "last_year_issues")
+ITEM_BREAKS = frozenset("；\n\r")  # what separates a cell's items (load/secretaries.py)
 WIDTHS = {"name": 10, "organization": 28, "key_issues": 50, "last_year_issues": 40}
 REPLACED = f"{STATION_FOLDER}/replaced"
 
@@ -77,6 +78,16 @@ def current_roster(data_dir: Path) -> Roster:
         return Roster(found, [], file, roster_digest(data_dir))
     except InputError as e:
         return Roster([], [shown(p, data_dir) for p in e.problems], file, roster_digest(data_dir))
+
+
+def split_on_import(secretaries: list[Secretary]) -> list[str]:
+    """Return the secretaries with a list item holding “；” or a line break: a cell keeps one
+    item a line (or per “；”), so such an item would come back from Excel as two."""
+    return [
+        f"{s.name}（{s.id}）"
+        for s in secretaries
+        if any(ITEM_BREAKS & set(item) for item in (*s.key_issues, *s.last_year_issues))
+    ]
 
 
 def export_workbook(secretaries: list[Secretary]) -> bytes:

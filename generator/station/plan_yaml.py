@@ -99,8 +99,12 @@ def set_values(text: str, changes: Mapping[KeyPath, str], rules: str | None = No
 
 
 def rules_block(text: str, key: str = "rules") -> Block | None:
-    """Return the indented block under a top-level key, or None when it is not written as one."""
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    """Return the indented block under a top-level key, or None when it is not written as one
+    (or the text is not YAML at all: its loader says where)."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return None
     found = _child(root, key) if isinstance(root, MappingNode) else None
     if found is None:
         return None

@@ -23,6 +23,7 @@ from ..plan_roster import (
     current_roster,
     export_workbook,
     roster_digest,
+    split_on_import,
     write_roster,
 )
 from ..plan_settings import RULES, SettingsForm, save_settings, settings_form
@@ -114,7 +115,7 @@ def import_workbook():
     here = station()
     with _writing:
         if request.form.get("digest", "") != roster_digest(here.data_dir):
-            return _roster_page(error=STALE.format(file="secretaries")), 409
+            return _roster_page(error=STALE.format(file="书记名单")), 409
         checked = check_import(here.data_dir, upload.content)
         if checked.content is None:
             return _roster_page(checked=checked, label=upload.label), 422
@@ -128,9 +129,11 @@ def import_workbook():
 
 def _roster_page(**shown: object) -> str:
     context: dict[str, object] = {"error": "", "checked": Imported(), "label": "", "kept": None}
+    roster = current_roster(station().data_dir)
     return render_template(
         "plan_secretaries.html",
-        roster=current_roster(station().data_dir),
+        roster=roster,
+        split=split_on_import(roster.secretaries),
         limit_mb=WORKBOOK_LIMIT >> 20,
         **(context | shown),
     )
