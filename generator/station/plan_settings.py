@@ -96,7 +96,7 @@ def save_settings(
     """Return the form as sent with its problems, the new campaign.yaml when it is valid (to be
     written by the caller), and the names of the fields changed."""
     path = data_dir / CAMPAIGN
-    original = path.read_bytes()
+    original = path.read_bytes() if path.is_file() else b""
     form = _form_of(original, data_dir, file_digest(path))
     if form.unreadable:
         return form, None, []
