@@ -21,6 +21,28 @@ pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 DIGEST = re.compile(r'name="digest" value="([0-9a-f]*)"')
 
 
+@pytest.fixture(scope="module")
+def untouched(sample_run, tmp_path_factory):
+    """One station for the tests that must change nothing: its data folder is compared, file by
+    file, once they have run."""
+    from stationkit import make_campaign
+
+    root = tmp_path_factory.mktemp("plan-untouched")
+    campaign = make_campaign(root, sample_run / "data", sample_run / "output")
+    before = _tree(campaign.data_dir)
+    yield campaign
+    assert _tree(campaign.data_dir) == before
+
+
+def _tree(folder) -> dict[str, str]:
+    """Return path → SHA-256 of the data folder's files, the station's own state aside."""
+    return {
+        path.relative_to(folder).as_posix(): _sha(path)
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and ".station" not in path.relative_to(folder).parts
+    }
+
+
 def _digest(page) -> str:
     return DIGEST.search(page.data.decode()).group(1)
 
@@ -87,18 +109,18 @@ def test_settings_are_saved_into_campaign_yaml_and_read_back_by_the_loader(stati
             "notice.number、notice.addressee、meeting.date、evaluators.branch.下评") in _audit(station)  # fmt: skip
 
 
-def test_an_unchanged_form_writes_nothing(station):
-    clerk, form = _settings(station)
-    before = (station.data_dir / "campaign.yaml").read_bytes()
+def test_an_unchanged_form_writes_nothing(untouched):
+    clerk, form = _settings(untouched)
+    before = (untouched.data_dir / "campaign.yaml").read_bytes()
     response = clerk.post("/plan/settings", form)
     assert response.status_code == 200
     assert "没有修改，文件未变" in response.data.decode()
-    assert (station.data_dir / "campaign.yaml").read_bytes() == before
+    assert (untouched.data_dir / "campaign.yaml").read_bytes() == before
 
 
-def test_a_bad_value_is_refused_with_the_loaders_message_at_its_field(station):
-    clerk, form = _settings(station)
-    before = (station.data_dir / "campaign.yaml").read_bytes()
+def test_a_bad_value_is_refused_with_the_loaders_message_at_its_field(untouched):
+    clerk, form = _settings(untouched)
+    before = (untouched.data_dir / "campaign.yaml").read_bytes()
     form |= {
         "year": "二〇二二",
         "notice.date": "2022-13-40",
@@ -115,19 +137,19 @@ def test_a_bad_value_is_refused_with_the_loaders_message_at_its_field(station):
         "通知标题须以《》引出所印发的工作方案名称"
     )
     assert 'id="f-year" name="year" value="二〇二二"' in page  # what was typed stays in the form
-    assert (station.data_dir / "campaign.yaml").read_bytes() == before
+    assert (untouched.data_dir / "campaign.yaml").read_bytes() == before
 
 
-def test_a_date_out_of_order_is_shown_at_the_later_field(station):
-    clerk, form = _settings(station)
-    before = (station.data_dir / "campaign.yaml").read_bytes()
+def test_a_date_out_of_order_is_shown_at_the_later_field(untouched):
+    clerk, form = _settings(untouched)
+    before = (untouched.data_dir / "campaign.yaml").read_bytes()
     response = clerk.post("/plan/settings", form | {"deadline": "2022-12-01"})
     assert response.status_code == 422
     assert _error_at(response.data.decode(), "f-deadline") == [
         "不能早于 meeting.date（2022-12-15），现为 2022-12-01 / "
         "must not be before meeting.date (2022-12-15), got 2022-12-01"
     ]
-    assert (station.data_dir / "campaign.yaml").read_bytes() == before
+    assert (untouched.data_dir / "campaign.yaml").read_bytes() == before
 
 
 def test_rules_are_edited_as_yaml_and_their_problems_shown_at_their_line(station):
@@ -251,15 +273,15 @@ def test_the_secretaries_round_trip_through_xlsx(station):
     assert any(action.startswith("导入书记名单") for _, action, _ in _audit(station))
 
 
-def test_a_workbook_with_errors_is_shown_by_cell_and_writes_nothing(station):
-    clerk = station.client("clerk1")
+def test_a_workbook_with_errors_is_shown_by_cell_and_writes_nothing(untouched):
+    clerk = untouched.client("clerk1")
     book = openpyxl.load_workbook(io.BytesIO(_export(clerk)))
     sheet = book.active
     sheet["F3"] = "2022-13-40"
     sheet["E4"] = "leader"
     stream = io.BytesIO()
     book.save(stream)
-    before = _sha(station.data_dir / "secretaries.yaml")
+    before = _sha(untouched.data_dir / "secretaries.yaml")
     response = _import(clerk, stream.getvalue())
     page = response.data.decode()
     assert response.status_code == 422
@@ -268,13 +290,13 @@ def test_a_workbook_with_errors_is_shown_by_cell_and_writes_nothing(station):
     assert "日期无效：2022-13-40，应为 YYYY-MM-DD / invalid date 2022-13-40" in page
     assert "<code>secretaries.xlsx:书记名单!E4</code></td><td>role</td>" in page
     assert "须为 branch、committee 之一，现为 leader" in page
-    assert _sha(station.data_dir / "secretaries.yaml") == before
-    assert not (station.data_dir / "secretaries.xlsx").exists()
+    assert _sha(untouched.data_dir / "secretaries.yaml") == before
+    assert not (untouched.data_dir / "secretaries.xlsx").exists()
 
 
-def test_only_small_real_workbooks_are_taken(station):
-    clerk = station.client("clerk1")
-    before = _sha(station.data_dir / "secretaries.yaml")
+def test_only_small_real_workbooks_are_taken(untouched):
+    clerk = untouched.client("clerk1")
+    before = _sha(untouched.data_dir / "secretaries.yaml")
     fake = _import(clerk, b"id,name\ns01,x\n", "名单.xlsx")
     assert fake.status_code == 400
     assert "名单.xlsx：内容不是 xlsx 文件" in fake.data.decode()
@@ -283,7 +305,7 @@ def test_only_small_real_workbooks_are_taken(station):
     big = _import(clerk, b"PK\x03\x04" + bytes(4 << 20), "名单.xlsx")
     assert big.status_code == 400
     assert "超过 4 MB 上限" in big.data.decode()
-    assert _sha(station.data_dir / "secretaries.yaml") == before
+    assert _sha(untouched.data_dir / "secretaries.yaml") == before
 
 
 def test_an_import_replaces_a_secretaries_xlsx_that_would_shadow_the_list(station):
@@ -332,27 +354,27 @@ def _notice(station) -> str:
     return (station.data_dir / "notice.md").read_text(encoding="utf-8")
 
 
-def test_the_preview_returns_the_notices_pages_as_png_without_touching_the_secret(station):
+def test_the_preview_returns_the_notices_pages_as_png_without_touching_the_secret(untouched):
     import pypdfium2 as pdfium
 
-    clerk = station.client("clerk1")
-    secret = _sha(station.data_dir / ".ballot-secret")
-    draft = _notice(station).replace("各党支部书记", "各党支部书记同志", 1)
+    clerk = untouched.client("clerk1")
+    secret = _sha(untouched.data_dir / ".ballot-secret")
+    draft = _notice(untouched).replace("各党支部书记", "各党支部书记同志", 1)
     response = clerk.post("/plan/notice/preview", {"notice": draft})
     assert response.status_code == 200
     result = response.get_json()
     assert result["problems"] == []
-    printed = pdfium.PdfDocument(str(station.out_dir / "forms" / "通知.pdf"))
+    printed = pdfium.PdfDocument(str(untouched.out_dir / "forms" / "通知.pdf"))
     assert len(result["pages"]) == len(printed) >= 8
     for page in result["pages"]:
         assert page.startswith("data:image/png;base64,")
         assert base64.b64decode(page.split(",", 1)[1]).startswith(b"\x89PNG\r\n\x1a\n")
-    assert _sha(station.data_dir / ".ballot-secret") == secret
-    assert _notice(station) != draft  # a preview saves nothing
+    assert _sha(untouched.data_dir / ".ballot-secret") == secret
+    assert _notice(untouched) != draft  # a preview saves nothing
 
 
-def test_a_draft_with_a_problem_previews_its_line_instead_of_pages(station):
-    clerk = station.client("clerk1")
+def test_a_draft_with_a_problem_previews_its_line_instead_of_pages(untouched):
+    clerk = untouched.client("clerk1")
     response = clerk.post(
         "/plan/notice/preview", {"notice": "# 一、总体要求\n\n正文。\n\n### 跳级\n"}
     )
@@ -363,11 +385,11 @@ def test_a_draft_with_a_problem_previews_its_line_instead_of_pages(station):
     ]
 
 
-def test_the_preview_works_without_script(station):
-    clerk = station.client("clerk1")
+def test_the_preview_works_without_script(untouched):
+    clerk = untouched.client("clerk1")
     digest = _digest(clerk.get("/plan/notice"))
     response = clerk.post(
-        "/plan/notice", {"notice": _notice(station), "digest": digest, "action": "preview"}
+        "/plan/notice", {"notice": _notice(untouched), "digest": digest, "action": "preview"}
     )
     page = response.data.decode()
     assert response.status_code == 200
@@ -375,8 +397,8 @@ def test_the_preview_works_without_script(station):
     assert '<img src="data:image/png;base64,' in page
 
 
-def test_a_draft_is_bounded(station):
-    clerk = station.client("clerk1")
+def test_a_draft_is_bounded(untouched):
+    clerk = untouched.client("clerk1")
     response = clerk.post("/plan/notice/preview", {"notice": "# 标题\n\n" + "字" * 30_000})
     assert response.get_json()["problems"][0]["message"].startswith(
         "正文 30006 字，超过上限 30000 字"
@@ -414,8 +436,8 @@ def test_notice_md_is_saved_only_when_the_reader_accepts_it(station):
 # --- roles -----------------------------------------------------------------------------------
 
 
-def test_only_the_clerk_uses_the_plan(station):
-    committee = station.client("committee1")
+def test_only_the_clerk_uses_the_plan(untouched):
+    committee = untouched.client("committee1")
     for url in ("/plan/", "/plan/secretaries", "/plan/secretaries.xlsx", "/plan/notice"):
         assert committee.get(url).status_code == 403, url
     for url in (
@@ -425,4 +447,4 @@ def test_only_the_clerk_uses_the_plan(station):
         "/plan/notice/preview",
     ):
         assert committee.post(url, {}).status_code == 403, url
-    assert station.client("admin1").get("/plan/").status_code == 200
+    assert untouched.client("admin1").get("/plan/").status_code == 200
