@@ -13,8 +13,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import random
-import re
 import shutil
 from pathlib import Path
 
@@ -23,6 +21,7 @@ import pytest
 import scanlab
 from browser import VIEWPORT, chromium, screenshots, served
 from helpers import DATA
+from paper import DOUBTFUL, drop_typed, scanned_stack, typed_ballots
 from stationkit import ACCOUNTS, password
 
 ENTERED = 40  # sheets of 上述 the two clerks type in the browser
@@ -61,24 +60,19 @@ class Year:
         self.out = root / "output"
         shutil.copytree(DATA, self.data, ignore=shutil.ignore_patterns(".station", ".demo-signer"))
         files = _ballot_files()
-        upper, encoding = files["上述.csv"]
+        upper, _ = files["上述.csv"]
         candidates = [b for b in upper if b["secretary_id"] != SCANNED]
         self.entered = sorted(candidates, key=lambda b: b["ballot_id"])[:ENTERED]
         keys = {b["ballot_id"] for b in self.entered}
-        self.scanned = [
-            b for rows, _ in files.values() for b in rows if b["secretary_id"] == SCANNED
-        ]
         kept = {
-            name: (
-                [b for b in rows if b["ballot_id"] not in keys and b["secretary_id"] != SCANNED],
-                enc,
-            )
-            for name, (rows, enc) in files.items()
+            name: ([b for b in rows if b["ballot_id"] not in keys], encoding)
+            for name, (rows, encoding) in files.items()
         }
         _write_ballots(self.data / "ballots", kept)
-        self.expected = self._expected(files)
+        self.typed = {b["ballot_id"]: b for rows, _ in files.values() for b in rows}
+        self.expected = self._expected()
 
-    def _expected(self, files) -> dict:
+    def _expected(self) -> dict:
         """Score the same ballots typed, with the override, on the command line's own path."""
         from generator.pipeline.forms import run_forms
         from generator.pipeline.letters import score
@@ -87,17 +81,6 @@ class Year:
         shutil.copytree(
             DATA, typed / "data", ignore=shutil.ignore_patterns(".station", ".demo-signer")
         )
-        blanked = {  # a scan keeps the texts as pictures, not as text
-            name: (
-                [
-                    {**b, "problems": "", "suggestions": ""} if b["secretary_id"] == SCANNED else b
-                    for b in rows
-                ],
-                enc,
-            )
-            for name, (rows, enc) in files.items()
-        }
-        _write_ballots(typed / "data" / "ballots", blanked)
         _override(typed / "data" / "assessment.yaml")
         run_forms(typed / "data", typed / "output")
         results = json.loads(score(typed / "data", typed / "output").results.to_json())
@@ -186,7 +169,24 @@ class Station:
         assert state == "已完成", page.inner_text(".job pre.log")
 
     def import_secretaries(self, page, folder: Path) -> None:
-        raise NotImplementedError
+        """Export the roster to XLSX and import it back, as a clerk who edits it in Excel does."""
+        page.click("nav >> text=方案与名单")
+        assert page.input_value("#f-year") == "2022"
+        self.shot(page, "plan")
+        page.click("#tab-secretaries")
+        with page.expect_download() as download:
+            page.click("#export-secretaries")
+        workbook = folder / "书记名单.xlsx"
+        download.value.save_as(workbook)
+        page.set_input_files("#import-workbook", str(workbook))
+        page.click("#import-button")
+        assert "19" in page.inner_text("#import-done")
+        assert page.locator("#secretaries tbody tr").count() == 19
+        self.shot(page, "plan-secretaries")
+        page.click("#tab-notice")
+        page.fill("#notice-text", page.input_value("#notice-text") + "\n")
+        page.wait_for_selector("#preview-pages img", timeout=60_000)
+        self.shot(page, "plan-notice")
 
     def make_forms(self, page) -> None:
         page.click("nav >> text=会前材料")
@@ -203,7 +203,49 @@ class Station:
         raise NotImplementedError
 
     def scan(self, page, year: Year, folder: Path) -> None:
-        raise NotImplementedError
+        """A stack of s01's sheets comes back on paper: upload, read, decide, transcribe."""
+        stack, cases = scanned_stack(scanlab.Forms(year.out), typed_ballots(year.data), folder)
+        drop_typed(year.data, set(cases))
+        page.click("nav >> text=扫描")
+        page.set_input_files("#scan-files", str(stack))
+        page.click("#scan-upload-submit")
+        page.click("#scan-run-submit")
+        self.wait_for_job(page)
+        self.shot(page, "scanning")
+        page.click("#review-start")
+        unread = next(serial for serial, case in cases.items() if case == "qr_unreadable")
+        for _ in range(len(DOUBTFUL)):
+            page.wait_for_selector("#scan-decision")
+            heading = page.inner_text("h1")
+            if "二维码未识别" in heading:
+                self.shot(page, "scanning-review")
+                page.fill("#decision-serial", unread)
+                page.fill("#decision-score", year.typed[unread]["score"])
+                page.click("#decide-typed")
+                continue
+            serial = heading.split("：", 1)[1].strip()
+            key = page.get_attribute(f"#decide-{year.typed[serial]['score']}", "data-key")
+            page.keyboard.press(key)  # one key decides
+            page.wait_for_load_state()
+        page.goto(f"{self.address}/scanning/")
+        page.click("#scan-run-submit")
+        self.wait_for_job(page)
+        assert "扫描件已全部读取并判定" in page.inner_text("main")
+        page.goto(f"{self.address}/scanning/texts")
+        self.shot(page, "scanning-texts")
+        serials = [
+            section.get_attribute("id").removeprefix("ballot-")
+            for section in page.locator("section.ballot-texts").all()
+        ]
+        assert serials
+        for serial in serials:  # each save lists the ones still to type
+            for field in ("problems", "suggestions"):
+                box = page.locator(f"#text-{serial}-{field}")
+                if box.count():
+                    box.fill(year.typed[serial][field])
+            page.click(f"#text-{serial}-save")
+            page.wait_for_load_state()
+        assert "全部已转录" in page.inner_text("main")
 
     def assess(self) -> None:
         page = self.as_user("committee1")
@@ -233,6 +275,3 @@ def _zip_names(path) -> set[str]:
 
     with zipfile.ZipFile(path) as archive:
         return set(archive.namelist())
-
-
-_ = (random, re, scanlab)
