@@ -400,3 +400,39 @@ def test_a_faulty_ballot_file_is_refused_at_its_line_and_nothing_is_kept(station
     assert first.post("/entry/files/remove", {"name": "上述.csv"}).status_code == 404
     assert first.post("/entry/files/remove", {"name": name}).status_code == 303
     assert sorted(p.name for p in ballots.iterdir()) == before
+
+
+def test_the_store_keeps_no_trace_of_the_order_sheets_were_typed_in(station):
+    from generator.station.store import entries
+
+    moved = take_out(station.data_dir, {"上述.csv": (5, 1, 3, 0)})
+    enter(station.client("clerk1"), sorted(moved, key=lambda row: row["problems"] + row["score"]))
+    with station.engine.connect() as connection:
+        stored = connection.exec_driver_sql("SELECT ballot_id FROM entries").scalars().all()
+        updated = connection.execute(sa.select(entries.c.updated)).scalars().all()
+        with pytest.raises(sa.exc.OperationalError):
+            connection.exec_driver_sql("SELECT rowid FROM entries")
+    assert stored == sorted(row["ballot_id"] for row in moved)
+    assert {(t.hour, t.minute, t.second) for t in updated} == {(0, 0, 0)}
+
+
+def test_a_decision_is_revised_only_from_the_decision_shown(station):
+    moved = take_out(station.data_dir, {"上述.csv": (0,)})
+    row = moved[0]
+    enter(station.client("clerk1"), moved)
+    enter(station.client("clerk2"), moved, **{row["ballot_id"]: {"score": "1"}})
+    decider = clerk3(station)
+    unchosen = decider.post("/entry/decide", form(row, stamp="", status=""))
+    assert unchosen.status_code == 422 and "请选择票状态" in unchosen.data.decode()
+    assert decider.post("/entry/decide", form(row, stamp="", score="1")).status_code == 303
+    assert read_rows(station.data_dir / ENTERED)[0]["score"] == "1"
+    page = decider.get("/entry/compare").data.decode()
+    stamp = re.search(r'name="stamp" value="([^"]+)"', section(page, row["ballot_id"])).group(1)
+    again = decider.post("/entry/decide", form(row, stamp=""))
+    assert again.status_code == 409 and "已被裁定或改判" in again.data.decode()
+    assert decider.post("/entry/decide", form(row, stamp=stamp)).status_code == 303
+    assert read_rows(station.data_dir / ENTERED) == moved
+    stale = decider.post("/entry/decide", form(row, stamp=stamp, score="2"))
+    assert stale.status_code == 409
+    closed = station.client("clerk1").post("/entry/save", form(row, version="1", score="2"))
+    assert closed.status_code == 409 and "这张选票已经裁定" in closed.data.decode()

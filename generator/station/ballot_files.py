@@ -124,7 +124,10 @@ def check_upload(
     problems += [_being_entered(view, name, serial) for serial in sorted(added & being_entered)]
     shown = view.shown(f"{FOLDER}/{name}")
     if lone:
-        note = f"已保存为 {shown}；{lone[0].zh}，另一份上传后两份逐格比对"
+        note = (
+            f"已保存为 {shown}；{lone[0].zh}，另一份上传后逐格比对 / "
+            f"kept; {lone[0].en}: the two are compared cell by cell once the other is uploaded"
+        )
     else:
         note = f"已保存为 {shown}，读取无误 / kept, read without problems"
     return Checked(name, tuple(problems), note)

@@ -11,7 +11,7 @@ serial (docs/security.md: the typing order links the ballots of one evaluator).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -123,7 +123,7 @@ def _check_open(connection: Connection, serial: str) -> None:
 def decide(engine: Engine, serial: str, user_id: int, reading: Reading, stamp: str) -> None:
     """Record the decision on a sheet; `stamp` is the decision the form showed ('' for none),
     so that two people deciding at once cannot overwrite each other unseen."""
-    values = {**_columns(reading), "user_id": user_id, "at": now()}
+    values = {**_columns(reading), "user_id": user_id, "at": _instant()}
     try:
         with engine.begin() as connection:
             if not stamp:
@@ -208,6 +208,11 @@ def _columns(reading: Reading) -> dict[str, object]:
         "problems": reading.problems,
         "suggestions": reading.suggestions,
     }
+
+
+def _instant() -> datetime:
+    """Return the time to the microsecond: a decision's stamp, told from one revised a moment later."""
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _today() -> datetime:

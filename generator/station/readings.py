@@ -23,7 +23,7 @@ STATUSES = {"valid": "有效", "blank": "空白票", "invalid": "废票"}
 def read_reading(form: Mapping[str, str], scale: Scale) -> tuple[Reading | None, dict[str, str]]:
     """Return the reading a form holds, or None and a message per faulty field."""
     errors: dict[str, str] = {}
-    status = _field(errors, "status", partial(status_of, form.get("status", "")))
+    status = _field(errors, "status", partial(_status, form.get("status", "")))
     score = _field(errors, "score", partial(score_of, form.get("score", ""), scale))
     texts = {name: _field(errors, name, partial(_text, form.get(name, ""))) for name in TEXTS}
     if "score" not in errors and "status" not in errors:
@@ -52,6 +52,15 @@ def _field(errors: dict[str, str], name: str, read: Callable[[], object]) -> obj
     except Invalid as e:
         errors[name] = f"{e.zh} / {e.en}"
         return None
+
+
+def _status(value: str) -> str:
+    """Return the status chosen; unlike a file's empty cell, no choice is not taken as valid."""
+    if not value.strip():
+        raise Invalid(
+            "请选择票状态（有效、空白票或废票）", "choose the status: valid, blank or invalid"
+        )
+    return status_of(value)
 
 
 def _text(value: str) -> str:

@@ -92,13 +92,14 @@ def decide_sheet():
     serial = request.form.get("serial", "")[:TYPED_MAX]
     sheet = next((s for s in compared(here.engine) if s.serial == serial), None)
     if sheet is None or sheet.state not in ("differing", "decided"):
-        abort(404)
+        refused = "只有两人录入不一致的选票需要裁定 / only a sheet read differently is decided"
+        return _compare_page(issued, failed=serial, errors={"form": refused}), 409
     if sheet.read_by(user().id):
-        abort(
-            403,
-            description="您录入过这张选票，不能裁定：请由未录入的人裁定 / "
-            "you entered this sheet: someone who entered neither reading decides",
+        refused = (
+            "您录入过这张选票，不能裁定：请由未录入的人裁定 / "
+            "you entered this sheet: someone who entered neither reading decides"
         )
+        return _compare_page(issued, failed=serial, errors={"form": refused}), 403
     reading, errors = read_reading(request.form, issued.scale)
     if reading is None:
         page = _compare_page(issued, failed=serial, form=form_sent(request.form), errors=errors)
