@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..load.ballots import collect_ballots
+from ..load.ballots import Collected, collect_ballots
 from ..load.ballots.double_entry import ENTRY, is_tally_workbook
 from ..load.ballots.reading import FOLDER, READ, SKIPPED_PREFIXES
 from ..load.ballots.scanned import SCANNED, SHEETS
@@ -87,7 +87,7 @@ def elsewhere(data_dir: Path, out_dir: Path, issued: Issued) -> dict[str, str]:
     return _held.get((data_dir, out_dir), paths, held)
 
 
-def _collect(view: DataFolder, out_dir: Path, issued: Issued):
+def _collect(view: DataFolder, out_dir: Path, issued: Issued) -> Collected:
     assert issued.data is not None
     data = issued.data
     return collect_ballots(view, out_dir, data.campaign, data.secretaries, read_secret(view.root))
@@ -117,7 +117,8 @@ def check_upload(
     before = _collect(FolderView(data_dir), out_dir, issued)
     view = FolderView(data_dir, name, upload.content)
     after = _collect(view, out_dir, issued)
-    new = [p for p in after.problems if p not in set(before.problems)]
+    known = set(before.problems)
+    new = [p for p in after.problems if p not in known]
     lone = [p for p in new if p.field == "entry" and p.en.startswith(INCOMPLETE)]
     problems = [str(p) for p in new if p not in lone]
     added = {b.serial for b in after.ballots} - {b.serial for b in before.ballots}

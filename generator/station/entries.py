@@ -63,9 +63,8 @@ class EntryRefused(ValueError):
     """An entry or decision not saved; the message says why, in Chinese and English."""
 
 
-def save_entry(engine: Engine, serial: str, user_id: int, reading: Reading, shown: int) -> int:
-    """Save a clerk's reading: new when `shown` is 0, else an edit of that version. Return the
-    version saved.
+def save_entry(engine: Engine, serial: str, user_id: int, reading: Reading, shown: int) -> None:
+    """Save a clerk's reading: new when `shown` is 0, else an edit of that version.
 
     The write comes first so that the checks after it run inside the write: two clerks saving at
     once are serialised, and a refusal rolls the write back.
@@ -90,7 +89,6 @@ def save_entry(engine: Engine, serial: str, user_id: int, reading: Reading, show
             "您已录入过这张选票（也许在另一个窗口）：请重新打开后再修改 / "
             "you have already entered this sheet (in another window?): open it again to edit"
         ) from e
-    return shown + 1
 
 
 def _stale(shown: int) -> str:
