@@ -432,3 +432,14 @@ def test_a_decision_is_revised_only_from_the_decision_shown(station):
     assert stale.status_code == 409
     closed = station.client("clerk1").post("/entry/save", form(row, version="1", score="2"))
     assert closed.status_code == 409 and "这张选票已经裁定" in closed.data.decode()
+
+
+def test_two_clerks_entering_at_once_lose_nothing(station):
+    from concurrent.futures import ThreadPoolExecutor
+
+    moved = take_out(station.data_dir, {"上述.csv": (0, 1, 3, 28), "下评.csv": (0, 2)})
+    clerks = [station.client("clerk1"), station.client("clerk2")]
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda client: enter(client, moved), clerks))
+    assert _entries(station) == 2 * len(moved)
+    assert read_rows(station.data_dir / ENTERED) == moved
