@@ -19,16 +19,19 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
+from ..load.ballots.rows import COLUMNS
 from .entries import READERS, Decision, Entry, Reading, all_decisions, all_entries
 from .files import write_atomically
 from .sheets import Sheet
 from .store import STATION_FOLDER
 
 ENTERED = "录入.csv"  # under DIR/ballots/: the station's file, rewritten whole each time
-COLUMNS = ("ballot_id", "secretary_id", "source", "score", "status", "problems", "suggestions")
-FIELDS = {"status": "票状态", "score": "得分", "problems": "存在的问题和不足"}
-FIELDS |= {"suggestions": "意见建议"}
-STATUS_NAMES = {"valid": "有效", "blank": "空白票", "invalid": "废票"}
+FIELDS = {  # what two readings are compared on, as the pages name it
+    "status": "票状态",
+    "score": "得分",
+    "problems": "存在的问题和不足",
+    "suggestions": "意见建议",
+}
 LOCK = "entry.lock"
 
 
