@@ -72,6 +72,8 @@ entries = sa.Table(  # one clerk's reading of one returned sheet
     sa.Column("suggestions", sa.Text, nullable=False, default=""),
     sa.Column("version", sa.Integer, nullable=False, default=1),
     sa.Column("updated", sa.DateTime, nullable=False),
+    # Kept in key order, not in the order typed (a rowid would keep that: docs/security.md).
+    sqlite_with_rowid=False,
 )
 
 decisions = sa.Table(  # the third reading that settles two that differ
