@@ -200,7 +200,46 @@ class Station:
         self.shot(page, "prepare")
 
     def double_entry(self, year: Year) -> None:
-        raise NotImplementedError
+        """Two clerks type the same 40 sheets blind; clerk2 misreads one; the admin, who typed
+        neither, settles it from clerk1's reading, which is the paper's."""
+        different = year.entered[DIFFERENT]
+        for name in ("clerk1", "clerk2"):
+            page = self.as_user(name)
+            page.click("nav >> text=录入")
+            for ballot in year.entered if name == "clerk1" else year.entered[::-1]:
+                misread = name == "clerk2" and ballot is different
+                self.enter(page, ballot, misread)
+            assert page.locator("#my-entries tbody tr").count() == ENTERED
+            if name == "clerk2":
+                self.shot(page, "entry")
+            page.context.close()
+        page = self.as_user("admin1")
+        page.click("nav >> text=录入")
+        page.click("#tab-compare")
+        serial = different["ballot_id"]
+        readings = page.inner_text(f"#readings-{serial}")
+        assert different["score"] in readings and _misread(different["score"]) in readings
+        self.shot(page, "entry-compare")
+        page.click(f"#decide-{serial} >> text=照 clerk1 的录入填写")
+        assert page.input_value(f"#decide-{serial}-score") == different["score"]
+        page.click(f"#decide-save-{serial}")
+        page.wait_for_load_state()
+        assert page.inner_text("#count-written").strip() == str(ENTERED)
+        page.context.close()
+
+    def enter(self, page, ballot: dict, misread: bool) -> None:
+        """Type one sheet: its serial, Enter, then what the paper says, and save."""
+        page.fill("#serial", ballot["ballot_id"])
+        page.press("#serial", "Enter")
+        page.wait_for_selector("#entry-form")
+        assert page.inner_text("#sheet-source") == ballot["source"]
+        page.check(f"#entry-status-{ballot['status']}")
+        score = ballot["score"]
+        page.fill("#entry-score", _misread(score) if misread else score)
+        page.fill("#entry-problems", ballot["problems"])
+        page.fill("#entry-suggestions", ballot["suggestions"])
+        page.click("#entry-save")
+        page.wait_for_selector(f"#mine-{ballot['ballot_id']}")
 
     def scan(self, page, year: Year, folder: Path) -> None:
         """A stack of s01's sheets comes back on paper: upload, read, decide, transcribe."""
@@ -268,6 +307,10 @@ class Station:
         page.click("button:has-text('核验归档')")
         assert page.inner_text("#verdicts").endswith("全部通过")
         self.shot(page, "archive")
+
+
+def _misread(score: str) -> str:
+    return str(int(score) - 1 if int(score) > 1 else 2)
 
 
 def _zip_names(path) -> set[str]:
