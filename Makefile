@@ -10,7 +10,7 @@ TEST_PACKAGES := poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui p
 SCALE ?= 200
 CODE := generator tests tools
 
-.PHONY: forms scan letters verify serve test check bench templates fonts setup clean
+.PHONY: forms scan letters verify serve test check bench screenshots templates fonts setup clean
 
 forms: setup
 	$(BIN)/python -m generator forms --data $(DATA) --out $(OUT)
@@ -34,6 +34,10 @@ verify: setup
 test: setup check
 	@tools/system-packages.sh $(TEST_PACKAGES)
 	$(BIN)/python -m pytest
+
+# The station's pages photographed by its browser test, for docs/station.md.
+screenshots: setup
+	STATION_SCREENSHOTS=docs/images $(BIN)/python -m pytest -q tests/test_station_browser.py
 
 # Lint, formatting, types and the layer contract (pyproject.toml): part of `make test`.
 check: setup

@@ -6,11 +6,15 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+_STORE = Path(tempfile.mkdtemp(prefix="station-accounts-"))
 ACCOUNTS = {"clerk1": "clerk", "clerk2": "clerk", "committee1": "committee", "admin1": "admin"}
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
 
@@ -61,18 +65,37 @@ class LoggedIn:
 
 
 def make_campaign(root: Path, data: Path, output: Path | None = None) -> Campaign:
-    """Copy a campaign (and, when given, its output folder) and open a station on it."""
-    from generator.station.accounts import add_user
+    """Copy a campaign (and, when given, its output folder) and open a station on it.
+
+    The output is linked, not copied: runs replace its files, never write into them. The
+    accounts come from a store made once per test process (argon2 is slow on purpose).
+    """
     from generator.station.app import create_app
-    from generator.station.store import database_url, open_store
+    from generator.station.store import SQLITE_FILE, STATION_FOLDER, database_url, open_store
 
     data_dir, out_dir = root / "data", root / "output"
     shutil.copytree(data, data_dir, ignore=shutil.ignore_patterns(".station"))
     if output is not None:
-        shutil.copytree(output, out_dir, ignore=shutil.ignore_patterns("archive", "letters"))
+        shutil.copytree(
+            output, out_dir, ignore=shutil.ignore_patterns("archive", "letters"),
+            copy_function=os.link,
+        )  # fmt: skip
+    (data_dir / STATION_FOLDER).mkdir()
+    shutil.copyfile(_accounts_store(), data_dir / STATION_FOLDER / SQLITE_FILE)
     engine = open_store(database_url(data_dir))
-    for name, role in ACCOUNTS.items():
-        add_user(engine, name, role, password(name))
     app = create_app(data_dir, out_dir, engine)
     app.config["TESTING"] = True
     return Campaign(data_dir, out_dir, app)
+
+
+@functools.cache
+def _accounts_store() -> Path:
+    """Return a store file holding the test accounts, made once."""
+    from generator.station.accounts import add_user
+    from generator.station.store import SQLITE_FILE, STATION_FOLDER, database_url, open_store
+
+    engine = open_store(database_url(_STORE))
+    for name, role in ACCOUNTS.items():
+        add_user(engine, name, role, password(name))
+    engine.dispose()  # checkpoints the WAL into the file
+    return _STORE / STATION_FOLDER / SQLITE_FILE

@@ -28,6 +28,7 @@ ENTERED = 40  # sheets of 上述 the two clerks type in the browser
 SCANNED = "s01"  # whose sheets come back as scans
 DIFFERENT = 7  # the entered sheet clerk2 reads differently
 OVERRIDE = ("s05", "好", "述职评议后，党委结合年度专项督查结果综合研判")
+SHOT_HEIGHT = 1400
 WAIT = 180_000  # ms: a run of forms or letters on the sample
 
 
@@ -148,7 +149,14 @@ class Station:
         return page
 
     def shot(self, page, name: str) -> None:
-        page.screenshot(path=str(self.shots / f"station-{name}.png"), full_page=True)
+        """Photograph the page's top (at most SHOT_HEIGHT pixels) in 256 colours, for the docs."""
+        from PIL import Image
+
+        height = min(SHOT_HEIGHT, page.evaluate("document.documentElement.scrollHeight"))
+        clip = {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height}
+        picture = Image.open(io.BytesIO(page.screenshot(full_page=True, clip=clip)))
+        path = self.shots / f"station-{name}.png"
+        picture.convert("RGB").quantize(256).save(path, optimize=True)
 
     def login_page(self) -> None:
         context = self.browser.new_context(viewport=VIEWPORT, locale="zh-CN")
