@@ -156,3 +156,25 @@ def station(sample_run, tmp_path):
     from stationkit import make_campaign
 
     return make_campaign(tmp_path, sample_run / "data", sample_run / "output")
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL server from Debian's packages, for the county-server tests; stopped at the end."""
+    from pgserver import postgres_server
+
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_station(sample_run, tmp_path, postgres_url):
+    """The `station` fixture with its store in PostgreSQL; the tables are dropped afterwards."""
+    from generator.station.store import metadata
+
+    from stationkit import make_campaign
+
+    campaign = make_campaign(tmp_path, sample_run / "data", sample_run / "output", postgres_url)
+    yield campaign
+    metadata.drop_all(campaign.engine)
+    campaign.engine.dispose()

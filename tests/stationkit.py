@@ -64,8 +64,11 @@ class LoggedIn:
         return self.client.post(url, data={"csrf": self.csrf, **(data or {})}, **kwargs)
 
 
-def make_campaign(root: Path, data: Path, output: Path | None = None) -> Campaign:
-    """Copy a campaign (and, when given, its output folder) and open a station on it.
+def make_campaign(
+    root: Path, data: Path, output: Path | None = None, database: str | None = None
+) -> Campaign:
+    """Copy a campaign (and, when given, its output folder) and open a station on it, with its
+    store in the data folder or in `database` (a PostgreSQL URL).
 
     The output is linked, not copied: runs replace its files, never write into them. The
     accounts come from a store made once per test process (argon2 is slow on purpose).
@@ -80,9 +83,16 @@ def make_campaign(root: Path, data: Path, output: Path | None = None) -> Campaig
             output, out_dir, ignore=shutil.ignore_patterns("archive", "letters"),
             copy_function=os.link,
         )  # fmt: skip
-    (data_dir / STATION_FOLDER).mkdir()
-    shutil.copyfile(_accounts_store(), data_dir / STATION_FOLDER / SQLITE_FILE)
-    engine = open_store(database_url(data_dir))
+    if database is None:
+        (data_dir / STATION_FOLDER).mkdir()
+        shutil.copyfile(_accounts_store(), data_dir / STATION_FOLDER / SQLITE_FILE)
+        engine = open_store(database_url(data_dir))
+    else:
+        from generator.station.accounts import add_user
+
+        engine = open_store(database)
+        for name, role in ACCOUNTS.items():
+            add_user(engine, name, role, password(name))
     app = create_app(data_dir, out_dir, engine)
     app.config["TESTING"] = True
     return Campaign(data_dir, out_dir, app)

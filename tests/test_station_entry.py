@@ -85,6 +85,14 @@ def section(page: str, serial: str) -> str:
 
 
 def test_double_entry_then_a_decision_writes_what_letters_scores_as_before(station, scored):
+    _double_entry_round(station, scored)
+
+
+def test_double_entry_works_the_same_on_postgresql(postgres_station, scored):
+    _double_entry_round(postgres_station, scored)
+
+
+def _double_entry_round(station, scored) -> None:
     from generator.pipeline.letters import score
 
     moved = take_out(station.data_dir)

@@ -8,14 +8,6 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from pgserver import postgres_server
-
-
-@pytest.fixture(scope="module")
-def postgres_url():
-    with postgres_server() as url:
-        yield url
-
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request, tmp_path):

@@ -126,7 +126,7 @@ def _follow(engine: Engine, job_id: int, argv: list[str], steps: int) -> None:
             lines.append(line.rstrip("\n"))
             if "个文件 / files" in line or "signing and bundling" in line:
                 done += 1
-            progress = min(990, done * 1000 // steps) if steps else 500
+            progress = min(990, done * 1000 // steps) if steps else 0  # 0: not known
             _update(engine, job_id, progress=progress, log="\n".join(lines)[-LOG_MAX:])
         code = child.wait()
     except OSError as error:

@@ -9,7 +9,7 @@ function followJob(box) {
     const response = await fetch(box.dataset.job, { headers: { Accept: "application/json" } });
     if (!response.ok) return;
     const job = await response.json();
-    if (bar) bar.value = job.progress / 10;
+    if (bar && job.progress > 0) bar.value = job.progress / 10;
     if (log) { log.textContent = job.log; log.scrollTop = log.scrollHeight; }
     if (state) state.textContent = job.state_name;
     if (job.state === "running") setTimeout(tick, 700);
