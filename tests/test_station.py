@@ -137,3 +137,54 @@ def test_an_account_is_made_from_the_command_line(tmp_path):
 
     engine = open_store(database_url(tmp_path))
     assert authenticate(engine, "张三", "long-enough", "test") is not None
+
+
+def test_the_committee_cannot_enter_ballots_nor_the_clerk_grade(station):
+    committee, clerk = station.client("committee1"), station.client("clerk1")
+    sheet = {"serial": "ABCD-EFGH", "version": "0", "status": "valid", "score": "9"}
+    assert committee.post("/entry/save", sheet).status_code == 403
+    assert committee.post("/entry/decide", sheet).status_code == 403
+    assert committee.post("/prepare/run").status_code == 403
+    grade = {"achievements": "", "problems": "", "grade": "好", "reason": "x", "digest": ""}
+    assert clerk.post("/grading/s05", grade).status_code == 403
+    assert not any((station.data_dir / "ballots").glob("录入*"))
+
+
+def test_a_second_click_shows_the_run_that_is_going(station):
+    from generator.station.jobs import latest_jobs
+    from generator.station.store import job_slot, jobs, now
+
+    with station.engine.begin() as connection:
+        running = connection.execute(
+            jobs.insert().values(
+                command="forms",
+                user_name="clerk2",
+                state="running",
+                progress=300,
+                log="选票…",
+                started=now(),
+            )
+        ).inserted_primary_key[0]
+        connection.execute(job_slot.update().values(job_id=running))
+    clerk = station.client("clerk1")
+    response = clerk.post("/prepare/run", follow_redirects=True)
+    page = response.data.decode()
+    assert response.status_code == 200
+    assert [job.id for job in latest_jobs(station.engine)] == [running]
+    assert "clerk2" in page and "进行中" in page and 'value="30"' in page
+    assert "生成会前材料</button>" in page and "disabled" in page
+
+
+def test_a_secretary_named_with_markup_shows_as_text(station):
+    path = station.data_dir / "secretaries.yaml"
+    text = path.read_text(encoding="utf-8")
+    first = text.split("name: ", 1)[1].split("\n", 1)[0]
+    markup = "<img src=x onerror=alert(1)>"  # a name may not hold "/"
+    path.write_text(text.replace(first, f'"{markup}"', 1), encoding="utf-8")
+    for client, url in (
+        (station.client("clerk1"), "/plan/secretaries"),
+        (station.client("committee1"), "/grading/"),
+    ):
+        page = client.get(url).data.decode()
+        assert markup not in page, url
+        assert "&lt;img src=x onerror=alert(1)&gt;" in page, url
