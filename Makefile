@@ -31,9 +31,10 @@ letters: setup
 verify: setup
 	$(BIN)/python -m generator verify --data $(DATA) --out $(OUT)
 
+# One test file per worker, a worker per core: a file's fixtures are made once.
 test: setup check
 	@tools/system-packages.sh $(TEST_PACKAGES)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 # The station's pages photographed by its browser test, for docs/station.md.
 screenshots: setup

@@ -206,6 +206,10 @@ class Station:
         names = _zip_names(download.value.path())
         assert "forms/ballots-issued.csv" in names and any(n.endswith("通知.pdf") for n in names)
         self.shot(page, "prepare")
+        page.click("text=重新发放选票编号…")
+        assert "张选票全部作废" in page.inner_text("main")
+        self.shot(page, "reissue")
+        page.click("main >> text=取消")
 
     def double_entry(self, year: Year) -> None:
         """Two clerks type the same 40 sheets blind; clerk2 misreads one; the admin, who typed
@@ -233,6 +237,11 @@ class Station:
         page.click(f"#decide-save-{serial}")
         page.wait_for_load_state()
         assert page.inner_text("#count-written").strip() == str(ENTERED)
+        page.click("nav >> text=账号")
+        assert page.locator("table tbody tr").count() == len(ACCOUNTS)
+        self.shot(page, "users")
+        page.click("text=述职评议考核工作站")
+        self.shot(page, "home")
         page.context.close()
 
     def enter(self, page, ballot: dict, misread: bool) -> None:
