@@ -188,3 +188,43 @@ def test_a_secretary_named_with_markup_shows_as_text(station):
         page = client.get(url).data.decode()
         assert markup not in page, url
         assert "&lt;img src=x onerror=alert(1)&gt;" in page, url
+
+
+def test_serve_answers_healthz_and_sends_the_anonymous_to_login(tmp_path):
+    import shutil
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    from helpers import DATA
+
+    shutil.copytree(DATA, tmp_path / "data")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "generator", "serve", "--data", str(tmp_path / "data")]
+    command += ["--out", str(tmp_path / "out"), "--port", str(port)]
+    server = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as answer:
+                    assert answer.status == 200 and answer.read() == b"ok"
+                    break
+            except urllib.error.URLError:
+                assert time.monotonic() < deadline and server.poll() is None, "serve did not start"
+                time.sleep(0.2)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/entry/") as page:
+            assert page.url.endswith("/login?next=/entry/")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_serve_refuses_a_folder_that_is_no_campaign(tmp_path):
+    command = [sys.executable, "-m", "generator", "serve", "--data", str(tmp_path)]
+    refused = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 1
+    assert "不是考核数据目录 / not a campaign data folder" in refused.stderr

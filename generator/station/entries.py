@@ -161,11 +161,6 @@ def all_entries(engine: Engine) -> list[Entry]:
     return _entries(engine, sa.true())
 
 
-def own_entries(engine: Engine, user_id: int) -> list[Entry]:
-    """Return one clerk's readings, by serial: the only values a clerk is shown while entering."""
-    return _entries(engine, entries.c.user_id == user_id)
-
-
 def own_entry(engine: Engine, serial: str, user_id: int) -> Entry | None:
     found = _entries(engine, sa.and_(entries.c.ballot_id == serial, entries.c.user_id == user_id))
     return found[0] if found else None
