@@ -228,3 +228,19 @@ def test_serve_refuses_a_folder_that_is_no_campaign(tmp_path):
     refused = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert refused.returncode == 1
     assert "不是考核数据目录 / not a campaign data folder" in refused.stderr
+
+
+def test_the_first_page_says_where_the_year_stands(station):
+    page = station.client("clerk1").get("/").data.decode()
+    steps = dict(re.findall(r'<tr id="step-(\w+)">.*?<td class="\w+">([^<]+)</td>', page, re.S))
+    assert steps["plan"] == "✓ 2022 年度，19 名书记"
+    assert steps["prepare"].startswith("✓ 已生成，发出选票 ")
+    assert steps["entry"] == "尚无录入的选票"
+    assert steps["scanning"] == "尚未读取扫描件"
+    assert steps["archive"] == "✓ 结果与归档已生成"  # the sample's results.json came along
+    assert "grading" not in steps  # the committee's step is not the clerk's
+    committee = station.client("committee1").get("/").data.decode()
+    assert 'id="step-grading"' in committee and "名书记的综合评价" in committee
+    (station.data_dir / "campaign.yaml").write_text("year: 二〇二二\n", encoding="utf-8")
+    page = station.client("clerk1").get("/").data.decode()
+    assert "！有 " in page and " 处问题待修正" in page

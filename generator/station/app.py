@@ -109,7 +109,10 @@ def _headers(response: Response) -> Response:
 
 
 def _home() -> str:
-    return render_template("home.html")
+    from .overview import standings
+    from .web import station
+
+    return render_template("home.html", standings=standings(station()))
 
 
 MESSAGES = {
