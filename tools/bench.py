@@ -1,5 +1,5 @@
 """`make bench [SCALE=200]`: time per secretary and peak memory of forms, letters and verify;
-pages a second of scan.
+pages a second of scan; the station's pages in milliseconds.
 
 Each command runs as the clerk runs it (`python -m generator CMD --data data --out output`, from
 the campaign's folder), on the sample (19 secretaries) and on a generated campaign of SCALE
@@ -152,6 +152,22 @@ def bench_scan(folder: Path, pages: int) -> None:
     )
 
 
+def bench_station(folders: list[tuple[int, Path]]) -> None:
+    """Time the station's pages on campaigns that forms and letters ran on (tools/bench_station.py,
+    each campaign in a process of its own, so its peak memory is the station's)."""
+    measured = []
+    for secretaries, folder in folders:
+        script = [sys.executable, str(ROOT / "tools" / "bench_station.py"), str(folder)]
+        lines = subprocess.run(script, check=True, capture_output=True, text=True).stdout
+        measured.append((secretaries, dict(line.split("\t")[:2] for line in lines.splitlines())))
+    print("\nstation, server time of a page in ms (median of 5 requests; a blank entry saved):")
+    print("  " + f"{'page':<12}" + "".join(f"{f'{n} secretaries':>18}" for n, _ in measured))
+    for page in measured[0][1]:
+        label = "peak MiB" if page == "peak" else page
+        cells = "".join(f"{figures[page]:>18}" for _, figures in measured)
+        print(f"  {label:<12}{cells}")
+
+
 def main() -> None:
     scale = int(sys.argv[1]) if len(sys.argv) > 1 else 200
     with tempfile.TemporaryDirectory() as folder:
@@ -163,6 +179,7 @@ def main() -> None:
         generated = Path(folder) / f"generated-{scale}"
         make_campaign(generated, scale)
         large = (scale, bench(scale, generated))
+        bench_station([(count, sample), (scale, generated)])
         bench_scan(sample, SCAN_PAGES)
     compare(small, large)
 
