@@ -41,6 +41,19 @@ class RenderedNotice:
         return self.out_dir / "forms" / "通知.docx"
 
 
+# The files that take minutes run first: `make test` gives each worker whole files, in
+# collection order, and one of these last would keep one core busy while the other idles.
+LONGEST_FIRST = ("test_scan.py", "test_station_browser.py", "test_archive.py", "test_examples.py")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONGEST_FIRST.index(name) if name in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # stable: the rest keep their order
+
+
 @pytest.fixture(scope="session")
 def rendered_notice(tmp_path_factory) -> RenderedNotice:
     """Run `forms` on data/ once: the 通知 as PDF and DOCX."""
