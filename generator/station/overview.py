@@ -7,6 +7,7 @@ runs, never from a flag of its own, so the first page agrees with the pages and 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from ..load.data import load_campaign_data
@@ -15,11 +16,14 @@ from ..load.register import read_register
 from ..model.errors import InputError, Problem
 from .comparison import written_rows
 from .jobs import latest_jobs
+from .memo import FileMemo
+from .pages.grading_check import inputs
 from .pages.grading_file import read_snapshot
 from .scan_queue import scan_state
 from .web import Station
 
 DONE, TODO, ATTENTION = "done", "todo", "attention"
+_read: FileMemo[tuple[Standing, ...]] = FileMemo()
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,16 +36,24 @@ class Standing:
 
 
 def standings(station: Station) -> dict[str, Standing]:
-    """Return each step's standing, by the endpoint of its page."""
-    found = [
-        _plan(station.data_dir),
-        _prepare(station.out_dir),
-        _entry(station.data_dir),
-        _scanning(station.data_dir, station.out_dir),
-        _grading(station.data_dir),
-        _archive(station),
-    ]
+    """Return each step's standing, by the endpoint of its page; what the files say is kept
+    while they are unchanged (reading a county's campaign takes a while)."""
+    data_dir, out_dir = station.data_dir, station.out_dir
+    from_files = _read.get(
+        (data_dir, out_dir), inputs(data_dir, out_dir), partial(_from_files, data_dir, out_dir)
+    )
+    found = [*from_files, _archive(station)]
     return {standing.endpoint: standing for standing in found}
+
+
+def _from_files(data_dir: Path, out_dir: Path) -> tuple[Standing, ...]:
+    return (
+        _plan(data_dir),
+        _prepare(out_dir),
+        _entry(data_dir),
+        _scanning(data_dir, out_dir),
+        _grading(data_dir),
+    )
 
 
 def _plan(data_dir: Path) -> Standing:

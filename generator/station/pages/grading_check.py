@@ -4,6 +4,7 @@ assessment.yaml checked by the CLI's own loader and scoring rule before a byte o
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from ...load.assessment import FILE, load_assessment
@@ -12,12 +13,17 @@ from ...load.data import load_campaign_data
 from ...load.folder import DataFolder
 from ...load.secret import read_secret
 from ...model.assessment import Assessment
+from ...model.ballot import REGISTER
 from ...model.campaign import Campaign, Secretary
 from ...model.errors import InputError, Problem
 from ...model.results import Results
 from ...pipeline.letters import score
 from ...score.scoring import score_secretary
+from ..memo import FileMemo
+from ..store import STATION_FOLDER
 from .grading_file import dump
+
+_scored: FileMemo[Standing] = FileMemo()
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +41,25 @@ class Standing:
 
 
 def standing(data_dir: Path, out_dir: Path) -> Standing:
-    """Score the data folder as `letters` would, writing nothing; on input problems keep them
-    and still name the secretaries, so the committee can go on entering assessments."""
+    """Score the data folder as `letters` would, writing nothing; kept while no file it reads
+    changes (scoring a county takes seconds, and the committee opens page after page)."""
+    return _scored.get(
+        (data_dir, out_dir), inputs(data_dir, out_dir), partial(_standing, data_dir, out_dir)
+    )
+
+
+def inputs(data_dir: Path, out_dir: Path) -> list[Path]:
+    """Return every file scoring may read: the data folder's (not the station's own state) and
+    the register and scan results under the output folder."""
+    found = [p for p in data_dir.rglob("*") if STATION_FOLDER not in p.parts and p.is_file()]
+    found += [out_dir / REGISTER, *sorted((out_dir / "scan").glob("*.csv"))]
+    found.append(out_dir / "scan" / "text" / "index.csv")
+    return sorted(found)
+
+
+def _standing(data_dir: Path, out_dir: Path) -> Standing:
+    """On input problems keep them and still name the secretaries, so the committee can go on
+    entering assessments."""
     try:
         scored = score(data_dir, out_dir)
     except InputError as error:
