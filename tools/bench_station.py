@@ -5,6 +5,9 @@ per page, tab-separated: page, median ms, requests."""
 
 from __future__ import annotations
 
+import csv
+import io
+import os
 import re
 import resource
 import statistics
@@ -12,13 +15,16 @@ import sys
 import time
 from pathlib import Path
 
+import sqlalchemy as sa
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from generator.load.ballots.tables import decode  # noqa: E402
 from generator.load.register import read_register  # noqa: E402
 from generator.station.accounts import add_user  # noqa: E402
 from generator.station.app import create_app  # noqa: E402
-from generator.station.store import database_url, open_store  # noqa: E402
+from generator.station.store import database_url, entries, open_store  # noqa: E402
 
 REQUESTS = 5
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
@@ -36,6 +42,15 @@ def timed(request, count: int = REQUESTS) -> float:
     return statistics.median(times)
 
 
+def returned_serials(data: Path) -> set[str]:
+    """Return the serials the ballot files hold: a sheet entered must be one not yet returned."""
+    found = set()
+    for path in (data / "ballots").glob("*.csv"):
+        for row in csv.DictReader(io.StringIO(decode(path.read_bytes()))):
+            found.add(row["ballot_id"])
+    return found
+
+
 def main() -> None:
     folder = Path(sys.argv[1])
     data, out = folder / "data", folder / "output"
@@ -51,11 +66,18 @@ def main() -> None:
     clerk, csrf = clients["bench-clerk"]
     committee, _ = clients["bench-committee"]
     issued, _ = read_register(out, [])
-    serials = iter(ballot.serial for ballot in issued or [])
+    returned = returned_serials(data)
+    serials = iter(b.serial for b in issued or [] if b.serial not in returned)
+    first = (issued or [])[0].secretary_id
 
     def save():
         entry = {"csrf": csrf, "serial": next(serials), "version": "0", "status": "blank"}
         return clerk.post("/entry/save", data=entry)
+
+    def rescored():
+        """The grading page after a file changed: the campaign is scored anew."""
+        os.utime(data / "assessment.yaml")
+        return committee.get("/grading/")
 
     pages = {
         "first page": lambda: clerk.get("/"),
@@ -66,11 +88,16 @@ def main() -> None:
         "比对与裁定": lambda: clerk.get("/entry/compare"),
         "扫描": lambda: clerk.get("/scanning/"),
         "评定": lambda: committee.get("/grading/"),
-        "评定 s01": lambda: committee.get("/grading/s01"),
+        "评定 changed": rescored,
+        "评定 one": lambda: committee.get(f"/grading/{first}"),
         "结果与归档": lambda: clerk.get("/archive/"),
     }
     for page, request in pages.items():
         print(f"{page}\t{timed(request):.0f}\t{REQUESTS}", flush=True)
+    with engine.connect() as connection:
+        saved = connection.execute(sa.select(sa.func.count()).select_from(entries)).scalar()
+    if saved != REQUESTS + 1:
+        sys.exit(f"{saved} of {REQUESTS + 1} sheets entered were saved")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak\t{peak:.0f}\t", flush=True)
 
