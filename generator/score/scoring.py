@@ -217,6 +217,21 @@ def _forced_reasons(
     return _Forced(bool(causes), ordered, causes, cited_causes)
 
 
+def lifting_refused(campaign: Campaign, assessment: Assessment) -> Problem:
+    """Return the refusal of an override that would lift a forced lowest grade (五（四）)."""
+    file, where = _split(assessment.grade_located)
+    lowest = campaign.rules.lowest
+    cited = campaign.texts.say("cite_grading")
+    return Problem(
+        file,
+        where,
+        "grade",
+        f"综合评价等次依{cited}须确定为“{lowest}”，不能调整为“{assessment.grade}”",
+        f"the grade is forced to {lowest} by 五（四); the committee cannot lift it to "
+        f"{assessment.grade}",
+    )
+
+
 def _override(
     grade: str, forced: bool, campaign: Campaign, assessment: Assessment, reasons: list[str]
 ) -> str:
@@ -224,21 +239,7 @@ def _override(
     if assessment.grade is None or assessment.grade == grade:
         return grade
     if forced:
-        file, where = _split(assessment.grade_located)
-        lowest = campaign.rules.lowest
-        cited = campaign.texts.say("cite_grading")
-        raise InputError(
-            [
-                Problem(
-                    file,
-                    where,
-                    "grade",
-                    f"综合评价等次依{cited}须确定为“{lowest}”，不能调整为“{assessment.grade}”",
-                    f"the grade is forced to {lowest} by 五（四); the committee cannot lift it to "
-                    f"{assessment.grade}",
-                )
-            ]
-        )
+        raise InputError([lifting_refused(campaign, assessment)])
     reasons.append(
         f"经{campaign.issuer.short}研究，等次由“{grade}”调整为“{assessment.grade}”：{assessment.reason}"
     )

@@ -18,7 +18,7 @@ from ...model.campaign import Campaign, Secretary
 from ...model.errors import InputError, Problem
 from ...model.results import Results
 from ...pipeline.letters import score
-from ...score.scoring import score_secretary
+from ...score.scoring import lifting_refused, score_secretary
 from ..memo import FileMemo
 from ..store import STATION_FOLDER
 from .grading_file import dump
@@ -147,20 +147,8 @@ def _lifted(
 
 def _forced_by_assessment(assessment: Assessment, campaign: Campaign) -> list[Problem]:
     """Return the same refusal while the ballots cannot be scored yet: a major failure or being
-    held accountable forces the lowest grade whatever the ballots say (score/scoring.py words
-    it; this says it identically)."""
+    held accountable forces the lowest grade whatever the ballots say."""
     lowest = campaign.rules.lowest
     if assessment.grade == lowest or not (assessment.major_failure or assessment.held_accountable):
         return []
-    cited = campaign.texts.say("cite_grading")
-    file, _, where = assessment.grade_located.rpartition(":")
-    return [
-        Problem(
-            file,
-            where,
-            "grade",
-            f"综合评价等次依{cited}须确定为“{lowest}”，不能调整为“{assessment.grade}”",
-            f"the grade is forced to {lowest} by 五（四); the committee cannot lift it to "
-            f"{assessment.grade}",
-        )
-    ]
+    return [lifting_refused(campaign, assessment)]
