@@ -43,7 +43,13 @@ class RenderedNotice:
 
 # The files that take minutes run first: `make test` gives each worker whole files, in
 # collection order, and one of these last would keep one core busy while the other idles.
-LONGEST_FIRST = ("test_scan.py", "test_station_browser.py", "test_archive.py", "test_examples.py")
+LONGEST_FIRST = (
+    "test_scan.py",
+    "test_station_browser.py",
+    "test_scan_end_to_end.py",
+    "test_archive.py",
+    "test_examples.py",
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -87,6 +93,20 @@ def _convert_notice(rendered_notice, substitutes, tmp_path_factory) -> Path:
     shutil.copyfile(rendered_notice.docx, source)
     fonts = fontconfig_file(folder / "fontconfig", substitutes) if substitutes else None
     return convert_with_libreoffice([source], folder, fonts) / "通知.pdf"
+
+
+@pytest.fixture(scope="session")
+def forms_out(rendered_notice) -> Path:
+    """The output folder of the session's `forms` run of the sample, as `scan` reads it."""
+    return rendered_notice.out_dir
+
+
+@pytest.fixture(scope="session")
+def forms(forms_out):
+    """The sample's printed sheets, as tests/scanlab.py marks and scans them."""
+    import scanlab
+
+    return scanlab.Forms(forms_out, scanlab.DPI)
 
 
 @pytest.fixture(scope="session")

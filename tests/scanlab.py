@@ -23,6 +23,7 @@ import io
 import itertools
 import math
 import random
+import shutil
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -832,3 +833,20 @@ def _assign(rng: random.Random, cases: list[str], batches: list[_Batch]) -> None
         else:
             b.slots[i] = (case, pair)
             pair += 1
+
+
+FORMS_FILES = ("forms/选票/ballot-layout.json", "forms/ballots-issued.csv")
+
+
+def fresh_out(forms_out: Path, folder: Path) -> Path:
+    """An output folder holding only what `scan` reads of a `forms` run."""
+    for relative in FORMS_FILES:
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(forms_out / relative, folder / relative)
+    return folder
+
+
+def rows(path: Path) -> list[dict]:
+    """Return a CSV file's rows (sheets.csv, truth.csv, …)."""
+    with open(path, encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
