@@ -109,3 +109,22 @@ def _accounts_store() -> Path:
         add_user(engine, name, role, password(name))
     engine.dispose()  # checkpoints the WAL into the file
     return _STORE / STATION_FOLDER / SQLITE_FILE
+
+
+def hold_slot(engine, command: str, user_name: str, progress: int = 0, log: str = "") -> int:
+    """Record a run as going and holding the output folder, as a running job does; return its id."""
+    from generator.station.store import job_slot, jobs, now
+
+    with engine.begin() as connection:
+        running = connection.execute(
+            jobs.insert().values(
+                command=command,
+                user_name=user_name,
+                state="running",
+                progress=progress,
+                log=log,
+                started=now(),
+            )
+        ).inserted_primary_key[0]
+        connection.execute(job_slot.update().values(job_id=running))
+    return running

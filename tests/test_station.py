@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from stationkit import password
+from stationkit import hold_slot, password
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -152,20 +152,8 @@ def test_the_committee_cannot_enter_ballots_nor_the_clerk_grade(station):
 
 def test_a_second_click_shows_the_run_that_is_going(station):
     from generator.station.jobs import latest_jobs
-    from generator.station.store import job_slot, jobs, now
 
-    with station.engine.begin() as connection:
-        running = connection.execute(
-            jobs.insert().values(
-                command="forms",
-                user_name="clerk2",
-                state="running",
-                progress=300,
-                log="选票…",
-                started=now(),
-            )
-        ).inserted_primary_key[0]
-        connection.execute(job_slot.update().values(job_id=running))
+    running = hold_slot(station.engine, "forms", "clerk2", progress=300, log="选票…")
     clerk = station.client("clerk1")
     response = clerk.post("/prepare/run", follow_redirects=True)
     page = response.data.decode()

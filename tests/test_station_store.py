@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from stationkit import hold_slot
+
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request, tmp_path):
@@ -57,20 +59,9 @@ def test_accounts_sessions_and_the_login_limit(engine):
 
 def test_a_second_job_finds_the_running_one(engine, tmp_path: Path):
     from generator.station.jobs import latest_jobs, release_interrupted, start_job
-    from generator.station.store import job_slot, jobs, now
+    from generator.station.store import job_slot
 
-    with engine.begin() as connection:
-        running = connection.execute(
-            jobs.insert().values(
-                command="letters",
-                user_name="clerk1",
-                state="running",
-                progress=0,
-                log="",
-                started=now(),
-            )
-        ).inserted_primary_key[0]
-        connection.execute(job_slot.update().values(job_id=running))
+    running = hold_slot(engine, "letters", "clerk1")
     found, new = start_job(engine, "forms", tmp_path, tmp_path / "out", "clerk2")
     assert not new
     assert found.id == running and found.command == "letters"
