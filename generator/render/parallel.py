@@ -53,11 +53,15 @@ def map_forked(functions: list, argument, costs: list[float]) -> list:
         initargs=(os.getpid(),),
     )
     try:
-        results = dict(zip(order, pool.map(_call_forked, order), strict=True))
+        futures = {index: pool.submit(_call_forked, index) for index in order}
+        results = {index: futures[index].result() for index in order}
     except BaseException:  # a failure, Ctrl-C, SIGTERM: the queued work is not worth finishing
+        # Killing the workers breaks the pool, which fails every pending future itself. None
+        # may be cancelled first (as pool.map's cleanup would): the pool's thread would then
+        # fail a cancelled future and print a traceback (InvalidStateError) as the run ends.
         for worker in multiprocessing.active_children():
             worker.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
+        pool.shutdown(wait=False)
         raise
     else:
         pool.shutdown()
