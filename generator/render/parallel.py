@@ -56,12 +56,13 @@ def map_forked(functions: list, argument, costs: list[float]) -> list:
         futures = {index: pool.submit(_call_forked, index) for index in order}
         results = {index: futures[index].result() for index in order}
     except BaseException:  # a failure, Ctrl-C, SIGTERM: the queued work is not worth finishing
-        # Killing the workers breaks the pool, which fails every pending future itself. None
-        # may be cancelled first (as pool.map's cleanup would): the pool's thread would then
-        # fail a cancelled future and print a traceback (InvalidStateError) as the run ends.
+        # Killing the workers breaks the pool, whose thread then fails every pending future and
+        # closes its pipes. None may be cancelled first (as pool.map's cleanup would), and that
+        # thread must be done before the run exits: else it fails a cancelled future, or the
+        # exit handler writes to a pipe it is closing, and a traceback ends the run's messages.
         for worker in multiprocessing.active_children():
             worker.kill()
-        pool.shutdown(wait=False)
+        pool.shutdown(wait=True)
         raise
     else:
         pool.shutdown()
