@@ -6,9 +6,12 @@ import ctypes
 import multiprocessing
 import os
 import signal
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 
 PR_SET_PDEATHSIG = 1  # Linux prctl: a signal for this process when its parent dies
+ENDING_SIGNALS = {signal.SIGINT, signal.SIGTERM}  # the run answers both with KeyboardInterrupt
 
 _forked_work: tuple[list, object] | None = None
 
@@ -20,12 +23,27 @@ def _die_with_parent(parent: int) -> None:
     Ctrl-C reaches the whole process group; the run answers it and ends its workers itself.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDING_SIGNALS)  # forked while _signals_held
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except AttributeError:  # no prctl: not Linux
         return
     if os.getppid() != parent:  # the parent died before the request took effect
         os._exit(1)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM while the pool starts; they arrive as soon as it has started.
+
+    The pool forks its workers, then names its thread, then starts it: an interrupt between the
+    last two would leave a thread that cannot be joined, so the run could not end its workers.
+    """
+    signal.pthread_sigmask(signal.SIG_BLOCK, ENDING_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDING_SIGNALS)
 
 
 def _call_forked(index: int):
@@ -46,14 +64,15 @@ def map_forked(functions: list, argument, costs: list[float]) -> list:
         return [function(argument) for function in functions]
     _forked_work = (functions, argument)
     order = sorted(range(len(functions)), key=lambda i: -costs[i])
-    pool = ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(  # starts nothing until the first submit
         workers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_die_with_parent,
         initargs=(os.getpid(),),
     )
     try:
-        futures = {index: pool.submit(_call_forked, index) for index in order}
+        with _signals_held():
+            futures = {index: pool.submit(_call_forked, index) for index in order}
         results = {index: futures[index].result() for index in order}
     except BaseException:  # a failure, Ctrl-C, SIGTERM: the queued work is not worth finishing
         # Killing the workers breaks the pool, whose thread then fails every pending future and
