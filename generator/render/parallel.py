@@ -6,12 +6,13 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 
 PR_SET_PDEATHSIG = 1  # Linux prctl: a signal for this process when its parent dies
-ENDING_SIGNALS = {signal.SIGINT, signal.SIGTERM}  # the run answers both with KeyboardInterrupt
+ENDING = (signal.SIGINT, signal.SIGTERM)  # the run answers both with KeyboardInterrupt
 
 _forked_work: tuple[list, object] | None = None
 
@@ -23,7 +24,7 @@ def _die_with_parent(parent: int) -> None:
     Ctrl-C reaches the whole process group; the run answers it and ends its workers itself.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDING_SIGNALS)  # forked while _signals_held
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the run's handler, which it inherited
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except AttributeError:  # no prctl: not Linux
@@ -33,17 +34,35 @@ def _die_with_parent(parent: int) -> None:
 
 
 @contextmanager
-def _signals_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM while the pool starts; they arrive as soon as it has started.
+def _interrupts_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while the pool starts; answer them as soon as it has started.
 
     The pool forks its workers, then names its thread, then starts it: an interrupt between the
     last two would leave a thread that cannot be joined, so the run could not end its workers.
+    Python answers signals in the main thread only, so elsewhere there is nothing to hold back.
     """
-    signal.pthread_sigmask(signal.SIG_BLOCK, ENDING_SIGNALS)
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {s: signal.getsignal(s) for s in ENDING if signal.getsignal(s) is not None}
+    for signum in previous:
+        signal.signal(signum, lambda s, _: received.append(s))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, ENDING_SIGNALS)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if received:  # the first answered, as it would have been: it ends the run
+            _answer(received[0], previous[signal.Signals(received[0])])
+
+
+def _answer(signum: int, handler: object) -> None:
+    """Do what the run's own handler of a signal would have done when it came."""
+    if callable(handler):
+        handler(signum, None)
+    elif handler == signal.SIG_DFL:
+        signal.raise_signal(signum)
 
 
 def _call_forked(index: int):
@@ -71,7 +90,7 @@ def map_forked(functions: list, argument, costs: list[float]) -> list:
         initargs=(os.getpid(),),
     )
     try:
-        with _signals_held():
+        with _interrupts_deferred():
             futures = {index: pool.submit(_call_forked, index) for index in order}
         results = {index: futures[index].result() for index in order}
     except BaseException:  # a failure, Ctrl-C, SIGTERM: the queued work is not worth finishing
