@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 import threading
 import traceback
 from pathlib import Path
 
 from .model.errors import InputError, PipelineError
+from .output.interrupts import interrupts_answered
 
 EXIT_OK, EXIT_FAILURE, EXIT_INPUT = 0, 1, 2
 
@@ -125,18 +125,14 @@ def _route_library_logs(verbose: bool) -> None:
         logging.getLogger().addHandler(logging.NullHandler())
 
 
-def _terminate(signum: int, frame: object) -> None:
-    """SIGTERM ends the run as Ctrl-C does: the staging folder is discarded, workers are ended."""
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
     _route_library_logs(arguments.verbose)
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _terminate)
     try:
-        return run(arguments)
+        if threading.current_thread() is not threading.main_thread():  # signals go elsewhere
+            return run(arguments)
+        with interrupts_answered():  # SIGTERM as Ctrl-C: staging discarded, workers ended
+            return run(arguments)
     except KeyboardInterrupt:
         print("已中断，输出目录保持原样 / interrupted: --out is as it was", file=sys.stderr)
         return EXIT_FAILURE  # the contract's "anything else"

@@ -215,6 +215,34 @@ def test_a_run_that_fails_midway_leaves_out_as_it_was(tmp_path, monkeypatch, cap
     assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]
 
 
+def test_an_interrupt_a_finaliser_dropped_still_leaves_out_as_it_was(tmp_path, monkeypatch, capsys):
+    """Python drops a KeyboardInterrupt raised inside __del__; the run must stop all the same."""
+    from generator.output import interrupts
+
+    data = campaign(tmp_path)
+    out = tmp_path / "out"
+    assert forms(data, out) == EXIT_OK
+    before = tree(out)
+    capsys.readouterr()
+
+    class InterruptedWhileCollected:
+        def __del__(self):
+            interrupts.interrupt(signal.SIGTERM, None)
+
+    carry_over = Staging.carry_over
+
+    def carry_over_then_collect(self, owned):
+        InterruptedWhileCollected()  # collected at once: the KeyboardInterrupt goes nowhere
+        return carry_over(self, owned)
+
+    monkeypatch.setattr(Staging, "carry_over", carry_over_then_collect)
+    assert forms(data, out) == EXIT_FAILURE
+    err = capsys.readouterr().err
+    assert "interrupted: --out is as it was" in err and "Exception ignored" not in err, err
+    assert tree(out) == before
+    assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]
+
+
 def test_removing_a_secretary_voids_her_sheets_only_with_reissue(tmp_path, capsys):
     data = campaign(tmp_path)
     out = tmp_path / "out"
