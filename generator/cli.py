@@ -10,7 +10,7 @@ import traceback
 from pathlib import Path
 
 from .model.errors import InputError, PipelineError
-from .output.interrupts import interrupts_answered
+from .output.interrupts import came_too_late, interrupts_answered
 
 EXIT_OK, EXIT_FAILURE, EXIT_INPUT = 0, 1, 2
 
@@ -132,7 +132,14 @@ def main(argv: list[str] | None = None) -> int:
         if threading.current_thread() is not threading.main_thread():  # signals go elsewhere
             return run(arguments)
         with interrupts_answered():  # SIGTERM as Ctrl-C: staging discarded, workers ended
-            return run(arguments)
+            code = run(arguments)
+            if came_too_late():
+                print(
+                    "中断时输出目录已写出，本次运行已完成 / interrupted too late: --out already "
+                    "holds this run's files",
+                    file=sys.stderr,
+                )
+            return code
     except KeyboardInterrupt:
         print("已中断，输出目录保持原样 / interrupted: --out is as it was", file=sys.stderr)
         return EXIT_FAILURE  # the contract's "anything else"

@@ -243,6 +243,27 @@ def test_an_interrupt_a_finaliser_dropped_still_leaves_out_as_it_was(tmp_path, m
     assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]
 
 
+def test_an_interrupt_once_out_is_being_published_lets_the_run_finish(
+    tmp_path, monkeypatch, capsys
+):
+    """Past the exchange there is no going back: the run ends as it would have, and says so."""
+    from generator.output import interrupts
+
+    data = campaign(tmp_path)
+    out = tmp_path / "out"
+    publish = Staging.publish
+
+    def publish_then_interrupt(self):
+        publish(self)
+        interrupts.interrupt(signal.SIGTERM, None)
+
+    monkeypatch.setattr(Staging, "publish", publish_then_interrupt)
+    assert forms(data, out) == EXIT_OK
+    assert "interrupted too late: --out already holds this run's files" in capsys.readouterr().err
+    assert (out / "forms").is_dir()
+    assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]
+
+
 def test_removing_a_secretary_voids_her_sheets_only_with_reissue(tmp_path, capsys):
     data = campaign(tmp_path)
     out = tmp_path / "out"

@@ -5,6 +5,9 @@ object's __del__, a weakref callback) it is printed as "Exception ignored" and d
 run would go on to publish --out as though nobody had asked it to stop. So the handler notes the
 interrupt before raising it, the output is published only while none is noted, and a dropped
 KeyboardInterrupt is not printed: the run ends with its own message instead.
+
+Once --out is being published there is no going back: an interrupt from then on is noted, not
+raised, the run ends as it would have, and the command line says that it came too late.
 """
 
 from __future__ import annotations
@@ -13,23 +16,31 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import NoReturn
 
 ENDING = (signal.SIGINT, signal.SIGTERM)
 
 _noted: list[int] = []
+_publishing: list[bool] = []
 
 
-def interrupt(signum: int, frame: object) -> NoReturn:
-    """The run's handler of Ctrl-C and SIGTERM: note, then raise KeyboardInterrupt."""
+def interrupt(signum: int, frame: object) -> None:
+    """The run's handler of Ctrl-C and SIGTERM: note, then raise KeyboardInterrupt if not too late."""
     _noted.append(signum)
-    raise KeyboardInterrupt
+    if not _publishing:
+        raise KeyboardInterrupt
 
 
-def raise_if_interrupted() -> None:
-    """Raise KeyboardInterrupt when an interrupt came, even one Python dropped on the way."""
+def start_publishing() -> None:
+    """Raise KeyboardInterrupt if an interrupt came, even one Python dropped on the way; else
+    hold every later one back: --out is about to become this run's."""
     if _noted:
         raise KeyboardInterrupt
+    _publishing.append(True)
+
+
+def came_too_late() -> bool:
+    """Say whether an interrupt came once --out was being published (and so was not answered)."""
+    return bool(_publishing and _noted)
 
 
 @contextmanager
@@ -39,6 +50,7 @@ def interrupts_answered() -> Iterator[None]:
     Ctrl-C stays ignored where the run was started with it ignored (a shell's background job).
     """
     _noted.clear()
+    _publishing.clear()
     previous = {s: signal.getsignal(s) for s in ENDING}
     previous_hook = sys.unraisablehook
     for signum, handler in previous.items():
@@ -48,6 +60,8 @@ def interrupts_answered() -> Iterator[None]:
     try:
         yield
     finally:
+        _noted.clear()
+        _publishing.clear()
         sys.unraisablehook = previous_hook
         for signum, handler in previous.items():
             signal.signal(signum, signal.SIG_DFL if handler is None else handler)

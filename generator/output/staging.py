@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 
 from ..documents.kind import Document
 from ..model.errors import PipelineError
-from .interrupts import raise_if_interrupted
+from .interrupts import start_publishing
 from .names import document_path, number_width
 
 STAGING, OLD, LOCK = ".{}.staging-", ".{}.old-", ".{}.lock"
@@ -149,7 +149,7 @@ class Staging:
 
     def publish(self) -> None:
         """Put the staging folder in --out's place in one step; remove the old tree."""
-        raise_if_interrupted()
+        start_publishing()
         if not self.target.exists():
             os.rename(self.root, self.target)
             return
