@@ -178,7 +178,7 @@ def test_a_secretary_named_with_markup_shows_as_text(station):
         assert "&lt;img src=x onerror=alert(1)&gt;" in page, url
 
 
-def test_serve_answers_healthz_and_sends_the_anonymous_to_login(tmp_path):
+def test_serve_answers_healthz_sends_the_anonymous_to_login_and_stops_cleanly(tmp_path):
     import shutil
     import socket
     import time
@@ -206,9 +206,13 @@ def test_serve_answers_healthz_and_sends_the_anonymous_to_login(tmp_path):
                 time.sleep(0.2)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/entry/") as page:
             assert page.url.endswith("/login?next=/entry/")
+        server.terminate()  # as a service manager stops it
+        _, err = server.communicate(timeout=20)
+        assert server.returncode == 0 and "工作站已停止 / the station has stopped" in err, err
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        if server.poll() is None:
+            server.kill()
+            server.wait(timeout=10)
 
 
 def test_serve_refuses_a_folder_that_is_no_campaign(tmp_path):

@@ -16,7 +16,7 @@ THREADS = 8
 
 
 def serve(data_dir: Path, out_dir: Path, host: str, port: int) -> None:
-    """Serve until interrupted."""
+    """Serve until interrupted; stopping it so is no failure."""
     from waitress import serve as waitress_serve
 
     if not (data_dir / "campaign.yaml").is_file():
@@ -26,6 +26,8 @@ def serve(data_dir: Path, out_dir: Path, host: str, port: int) -> None:
     app = create_app(data_dir, out_dir)
     print(f"工作站 / station: http://{host}:{port}/  (Ctrl-C 停止 / to stop)", file=sys.stderr)
     waitress_serve(app, host=host, port=port, threads=THREADS, ident="station")
+    # waitress returns when Ctrl-C, or a service manager's SIGTERM, interrupts it
+    print("工作站已停止 / the station has stopped", file=sys.stderr)
 
 
 def add_account(data_dir: Path, name: str, role: str, from_stdin: bool) -> int:
