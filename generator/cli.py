@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import threading
 import traceback
 from pathlib import Path
 
@@ -129,8 +128,6 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser().parse_args(argv)
     _route_library_logs(arguments.verbose)
     try:
-        if threading.current_thread() is not threading.main_thread():  # signals go elsewhere
-            return run(arguments)
         with interrupts_answered():  # SIGTERM as Ctrl-C: staging discarded, workers ended
             code = run(arguments)
             if came_too_late():

@@ -14,43 +14,56 @@ from __future__ import annotations
 
 import signal
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 ENDING = (signal.SIGINT, signal.SIGTERM)
 
-_noted: list[int] = []
-_publishing: list[bool] = []
+
+@dataclass
+class _Run:
+    """What the run in this process has been told, and how far it has gone."""
+
+    interrupted: bool = False
+    publishing: bool = False
+
+
+_run = _Run()
 
 
 def interrupt(signum: int, frame: object) -> None:
     """The run's handler of Ctrl-C and SIGTERM: note, then raise KeyboardInterrupt if not too late."""
-    _noted.append(signum)
-    if not _publishing:
+    _run.interrupted = True
+    if not _run.publishing:
         raise KeyboardInterrupt
 
 
 def start_publishing() -> None:
     """Raise KeyboardInterrupt if an interrupt came, even one Python dropped on the way; else
     hold every later one back: --out is about to become this run's."""
-    if _noted:
+    if _run.interrupted:
         raise KeyboardInterrupt
-    _publishing.append(True)
+    _run.publishing = True
 
 
 def came_too_late() -> bool:
     """Say whether an interrupt came once --out was being published (and so was not answered)."""
-    return bool(_publishing and _noted)
+    return _run.publishing and _run.interrupted
 
 
 @contextmanager
 def interrupts_answered() -> Iterator[None]:
-    """Answer Ctrl-C and SIGTERM with `interrupt` while a run lasts (main thread only).
+    """Answer Ctrl-C and SIGTERM with `interrupt` while a run lasts.
 
-    Ctrl-C stays ignored where the run was started with it ignored (a shell's background job).
+    Python answers signals in the main thread only: elsewhere there is nothing to answer. Ctrl-C
+    stays ignored where the run was started with it ignored (a shell's background job).
     """
-    _noted.clear()
-    _publishing.clear()
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _run.interrupted = _run.publishing = False
     previous = {s: signal.getsignal(s) for s in ENDING}
     previous_hook = sys.unraisablehook
     for signum, handler in previous.items():
@@ -60,8 +73,7 @@ def interrupts_answered() -> Iterator[None]:
     try:
         yield
     finally:
-        _noted.clear()
-        _publishing.clear()
+        _run.interrupted = _run.publishing = False
         sys.unraisablehook = previous_hook
         for signum, handler in previous.items():
             signal.signal(signum, signal.SIG_DFL if handler is None else handler)
@@ -69,6 +81,6 @@ def interrupts_answered() -> Iterator[None]:
 
 def _quiet_about_interrupts(unraisable: sys.UnraisableHookArgs) -> None:
     """Keep quiet about a KeyboardInterrupt a finaliser dropped: it is noted, and will be answered."""
-    if isinstance(unraisable.exc_value, KeyboardInterrupt) and _noted:
+    if isinstance(unraisable.exc_value, KeyboardInterrupt) and _run.interrupted:
         return
     sys.__unraisablehook__(unraisable)
